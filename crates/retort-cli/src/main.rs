@@ -1,0 +1,380 @@
+//! `retort`: Alembic-style migrations from the command line. Parses arguments, calls
+//! `retort_core::ops`, prints text (Alembic's formats) or one JSON object (`--json`).
+
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use retort_core::ops::{NewRevisionOptions, RunCommand, Workspace};
+use retort_core::runner::{CancelToken, ProgressEvent, RunOptions};
+use retort_core::Result;
+
+const EXAMPLES: &str = "\
+Examples:
+  retort history --indicate-current     show the revisions and where the database is
+  retort upgrade head                   apply every pending revision
+  retort downgrade -1                   revert the last revision
+  retort upgrade head --sql             print the SQL instead of running it
+  DATABASE_URL=postgresql://me@localhost/nexus retort current";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "retort",
+    version,
+    about = "Alembic-compatible database migrations for SQLite, PostgreSQL and MySQL/MariaDB",
+    long_about = "Alembic-compatible database migrations for SQLite, PostgreSQL and MySQL/MariaDB.\n\n\
+The database comes from --url, else the DATABASE_URL environment variable, else the project's \
+`url` in retort.toml. Revisions live in <script_location>/versions/*.sql and the database's \
+position is kept in the same `alembic_version` table Alembic uses.",
+    after_help = EXAMPLES,
+    infer_long_args = true
+)]
+struct Cli {
+    /// Project folder, or its retort.toml
+    #[arg(short = 'c', long = "config", global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+
+    /// Database URL (overrides DATABASE_URL and the project's url)
+    #[arg(long, global = true, value_name = "URL")]
+    url: Option<String>,
+
+    /// Print one JSON object on stdout instead of text
+    #[arg(long, global = true)]
+    json: bool,
+
+    /// Don't print progress lines on stderr
+    #[arg(short, long, global = true)]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create a new project: retort.toml and an empty versions/ folder
+    #[command(
+        after_help = "Example:\n  retort init migrations      # writes ./retort.toml and ./migrations/versions/"
+    )]
+    Init {
+        /// Folder for the revision scripts, relative to the project folder
+        #[arg(default_value = "migrations")]
+        directory: String,
+    },
+    /// Create a new revision script
+    #[command(
+        after_help = "Examples:\n  retort revision -m \"add users table\"\n  retort revision --head=base --branch=sqlite -m \"SQLite specific\""
+    )]
+    Revision(RevisionArgs),
+    /// Create a merge revision that joins several heads
+    #[command(after_help = "Example:\n  retort merge -m \"merge feature branches\" heads")]
+    Merge {
+        /// Message of the merge revision
+        #[arg(short, long)]
+        message: String,
+        /// Revision id to use instead of a generated one
+        #[arg(long)]
+        rev_id: Option<String>,
+        /// The revisions to merge (or `heads`)
+        #[arg(required = true)]
+        revisions: Vec<String>,
+    },
+    /// Show the current heads of the revision scripts
+    #[command(after_help = "Example:\n  retort heads --json")]
+    Heads {
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Show the branch points
+    #[command(after_help = "Example:\n  retort branches")]
+    Branches {
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// List revisions, newest first
+    #[command(
+        after_help = "Examples:\n  retort history -i\n  retort history -r base:head\n  retort history -r current:"
+    )]
+    History {
+        /// Range START:END, START: or :END (revisions, `base`, `head`, `current`)
+        #[arg(short = 'r', long, allow_hyphen_values = true)]
+        rev_range: Option<String>,
+        /// Mark the database's current revisions (reads the database)
+        #[arg(short = 'i', long)]
+        indicate_current: bool,
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Show one revision
+    #[command(after_help = "Example:\n  retort show head")]
+    Show {
+        /// A revision, prefix, label, `head`, `base`, `label@head`, …
+        revision: String,
+    },
+    /// Show the database's current revision(s)
+    #[command(after_help = "Example:\n  retort current --url sqlite:///nexus.db")]
+    Current {
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Upgrade the database to a later revision
+    #[command(
+        after_help = "Examples:\n  retort upgrade head\n  retort upgrade +1\n  retort upgrade 3b8f4c5d6e03\n  retort upgrade 1f0c0a1b2c01:head --sql"
+    )]
+    Upgrade(MigrateArgs),
+    /// Revert the database to an earlier revision
+    #[command(
+        after_help = "Examples:\n  retort downgrade -1\n  retort downgrade base\n  retort downgrade head:base --sql"
+    )]
+    Downgrade(MigrateArgs),
+    /// Set the version table to the given revision(s) without running any migration
+    #[command(after_help = "Examples:\n  retort stamp head\n  retort stamp --purge 3b8f4c5d6e03")]
+    Stamp {
+        /// Target revision(s)
+        #[arg(required = true, allow_hyphen_values = true)]
+        revisions: Vec<String>,
+        /// Delete every row of the version table first (also rows naming unknown revisions)
+        #[arg(long)]
+        purge: bool,
+        /// Print the SQL instead of running it
+        #[arg(long)]
+        sql: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+struct RevisionArgs {
+    /// Message (the revision's description)
+    #[arg(short, long)]
+    message: String,
+    /// The revision to build on: a head, `base` for a new branch, or `label@head`
+    #[arg(long)]
+    head: Option<String>,
+    /// Allow --head to name a revision that is not a head (starts a new branch)
+    #[arg(long)]
+    splice: bool,
+    /// Branch label for the new revision (repeatable)
+    #[arg(long = "branch-label")]
+    branch_label: Vec<String>,
+    /// Revision or label the new revision depends on (repeatable)
+    #[arg(long = "depends-on")]
+    depends_on: Vec<String>,
+    /// Revision id to use instead of a generated one
+    #[arg(long)]
+    rev_id: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct MigrateArgs {
+    /// Target: `head`, `heads`, a revision, `label@head`, `+1`, `-1`, `base`, … (FROM:TO with --sql)
+    #[arg(allow_hyphen_values = true)]
+    revision: String,
+    /// Print the SQL instead of running it
+    #[arg(long)]
+    sql: bool,
+    /// Commit each revision on its own instead of one transaction for the whole run
+    #[arg(long)]
+    transaction_per_migration: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let json = cli.json;
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("FAILED: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(execute(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            output::print_error(&error, json);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Only binaries install a subscriber; level from RUST_LOG, warnings by default, on stderr.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn execute(cli: Cli) -> Result<()> {
+    let project_path = cli.config.clone().unwrap_or_else(|| PathBuf::from("."));
+    let out = output::Output { json: cli.json };
+    if let Command::Init { directory } = &cli.command {
+        let project = retort_core::ops::init(&project_path, directory)?;
+        return out.init(&project);
+    }
+    let ws = Workspace::open(&project_path)?;
+    match cli.command {
+        Command::Init { .. } => unreachable!("handled above"),
+        Command::Revision(args) => {
+            let created = ws.new_revision(&NewRevisionOptions {
+                message: args.message,
+                head: args.head,
+                splice: args.splice,
+                branch_labels: args.branch_label,
+                depends_on: args.depends_on,
+                rev_id: args.rev_id,
+            })?;
+            out.created(&created)
+        }
+        Command::Merge {
+            message,
+            rev_id,
+            revisions,
+        } => {
+            let created = ws.merge(&revisions, &message, rev_id)?;
+            out.created(&created)
+        }
+        Command::Heads { verbose } => out.heads(&ws, verbose),
+        Command::Branches { verbose } => out.branches(&ws, verbose),
+        Command::History {
+            rev_range,
+            indicate_current,
+            verbose,
+        } => {
+            let needs_db = indicate_current
+                || rev_range
+                    .as_deref()
+                    .is_some_and(|r| r.split(':').any(|p| p == "current"));
+            let rows = if needs_db {
+                let url = ws.database_url(cli.url.as_deref())?;
+                Some(ws.current(&url).await?.current)
+            } else {
+                None
+            };
+            let history = ws.history(
+                rev_range.as_deref(),
+                if indicate_current {
+                    rows.as_deref()
+                } else {
+                    None
+                },
+            );
+            let history = match (history, &rows) {
+                // A range naming `current` needs the rows even without -i.
+                (Err(_), Some(rows)) if !indicate_current => ws
+                    .map
+                    .history(rev_range.as_deref(), rows)
+                    .map(|ids| ids.iter().filter_map(|id| ws.revision_info(id)).collect())?,
+                (h, _) => h?,
+            };
+            out.history(&history, verbose)
+        }
+        Command::Show { revision } => {
+            let infos = if revision == "current" {
+                let url = ws.database_url(cli.url.as_deref())?;
+                let state = ws.current(&url).await?;
+                state
+                    .effective
+                    .iter()
+                    .filter_map(|id| ws.revision_info(id))
+                    .collect()
+            } else {
+                ws.show(&revision)?
+            };
+            out.show(&infos)
+        }
+        Command::Current { verbose } => {
+            let url = ws.database_url(cli.url.as_deref())?;
+            let state = ws.current(&url).await?;
+            out.current(&ws, &url, &state, verbose)
+        }
+        Command::Upgrade(args) => {
+            migrate(
+                &ws,
+                &cli.url,
+                cli.quiet,
+                &out,
+                RunCommand::Upgrade(&args.revision),
+                args.sql,
+                args.transaction_per_migration,
+            )
+            .await
+        }
+        Command::Downgrade(args) => {
+            migrate(
+                &ws,
+                &cli.url,
+                cli.quiet,
+                &out,
+                RunCommand::Downgrade(&args.revision),
+                args.sql,
+                args.transaction_per_migration,
+            )
+            .await
+        }
+        Command::Stamp {
+            revisions,
+            purge,
+            sql,
+        } => {
+            migrate(
+                &ws,
+                &cli.url,
+                cli.quiet,
+                &out,
+                RunCommand::Stamp {
+                    targets: &revisions,
+                    purge,
+                },
+                sql,
+                false,
+            )
+            .await
+        }
+    }
+}
+
+async fn migrate(
+    ws: &Workspace,
+    cli_url: &Option<String>,
+    quiet: bool,
+    out: &output::Output,
+    command: RunCommand<'_>,
+    sql: bool,
+    transaction_per_migration: bool,
+) -> Result<()> {
+    let url = ws.database_url(cli_url.as_deref())?;
+    if sql {
+        let script = ws.offline_sql(url.dialect(), command)?;
+        return out.offline_sql(&script);
+    }
+    let cancel = CancelToken::default();
+    let ctrl_c = cancel.clone();
+    // Ctrl-C stops between revisions; what completed stays committed and is reported.
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("Cancelling after the current revision…");
+            ctrl_c.cancel();
+        }
+    });
+    let options = RunOptions {
+        transaction_per_migration,
+        cancel,
+        ..RunOptions::default()
+    };
+    let show_progress = !quiet && !out.json;
+    let mut on_event = |event: ProgressEvent| {
+        if show_progress {
+            output::print_progress(&event);
+        }
+    };
+    let outcome = ws.run(&url, command, &options, &mut on_event).await?;
+    out.run_outcome(&outcome)
+}

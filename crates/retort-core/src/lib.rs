@@ -1,0 +1,21 @@
+//! Retort's engine: an Alembic-compatible revision graph, the native script format, and a
+//! migration runner for SQLite, PostgreSQL and MySQL/MariaDB.
+//!
+//! No UI dependencies live here: the CLI (`retort`) and the desktop app are thin hosts that call
+//! into [`ops`]. Everything below is testable without a window.
+
+pub mod config;
+pub mod db;
+pub mod dialect;
+pub mod error;
+pub mod ops;
+pub mod preview;
+pub mod revision;
+pub mod runner;
+pub mod script;
+pub mod version_table;
+
+pub use config::{DatabaseUrl, Project, UrlSource};
+pub use dialect::Dialect;
+pub use error::{Error, Result};
+pub use revision::{Direction, Plan, Revision, RevisionMap, RowChange, Step};
