@@ -344,8 +344,6 @@ impl Database {
                     .write(true)
                     .open(&path)
                     .map_err(|e| Error::io(&path, e))?;
-                // File locking is stable since Rust 1.89; the workspace's rust-version predates it.
-                #[allow(clippy::incompatible_msrv)]
                 match lock_file.try_lock() {
                     Ok(()) => {
                         self.lock = Some(HeldLock::File(lock_file));

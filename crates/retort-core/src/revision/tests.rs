@@ -1322,3 +1322,104 @@ fn ten_thousand_revision_branchy_graph() {
     assert_eq!(plan.final_rows, vec![hex_id(5000)]);
     check_row_changes(&[], &plan);
 }
+
+// TEMP-DIFF-BEGIN
+#[test]
+#[ignore]
+fn differential_against_alembic() {
+    use serde_json::Value;
+    let path = std::env::var("RETORT_ALEMBIC_CASES").expect("RETORT_ALEMBIC_CASES");
+    let cases: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let strs = |v: &Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect()
+    };
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut shown: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut report = |kind: &str, text: String| {
+        *counts.entry(kind.to_string()).or_default() += 1;
+        let s = shown.entry(kind.to_string()).or_default();
+        if *s < 4 {
+            *s += 1;
+            println!("[{kind}] {text}");
+        }
+    };
+    for case in &cases {
+        let revisions: Vec<Revision> = case["revisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| Revision {
+                id: r["id"].as_str().unwrap().to_string(),
+                down_revisions: strs(&r["down"]),
+                branch_labels: strs(&r["labels"]),
+                depends_on: strs(&r["deps"]),
+                message: String::new(),
+                create_date: None,
+                path: None,
+            })
+            .collect();
+        let graph: Vec<String> = revisions
+            .iter()
+            .map(|r| format!("{} down={:?} deps={:?} labels={:?}", r.id, r.down_revisions, r.depends_on, r.branch_labels))
+            .collect();
+        let map = RevisionMap::new(revisions).unwrap();
+        let own = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
+        if own(map.heads()) != strs(&case["heads"]) { report("heads", format!("{graph:?}")); }
+        if own(map.real_heads()) != strs(&case["real_heads"]) { report("real_heads", format!("{graph:?}")); }
+        if own(map.bases()) != strs(&case["bases"]) { report("bases", format!("{graph:?}")); }
+        if own(map.history_order()) != strs(&case["history"]) {
+            report("history_order", format!("{graph:#?}\nours {:?}\nalembic {:?}", map.history_order(), case["history"]));
+        }
+        for (id, labels) in case["labels"].as_object().unwrap() {
+            if map.branch_labels(id) != strs(labels) {
+                report("labels", format!("{id}: ours {:?} alembic {labels}\n{graph:#?}", map.branch_labels(id)));
+            }
+        }
+        for check in case["checks"].as_array().unwrap() {
+            let op = check["op"].as_str().unwrap();
+            let rows = strs(&check["rows"]);
+            let arg = check["arg"].as_str().unwrap();
+            let res = &check["res"];
+            let ours: std::result::Result<Value, Error> = match op {
+                "upgrade" | "downgrade" => {
+                    let plan = if op == "upgrade" { map.upgrade_plan(&rows, arg) } else { map.downgrade_plan(&rows, arg) };
+                    plan.map(|p| {
+                        let changes: Vec<Value> = p.steps.iter().flat_map(|s| s.row_changes.iter()).map(|c| match c {
+                            RowChange::Insert { revision } => serde_json::json!(["insert", revision]),
+                            RowChange::Delete { revision } => serde_json::json!(["delete", revision]),
+                            RowChange::Update { from, to } => serde_json::json!(["update", from, to]),
+                        }).collect();
+                        serde_json::json!({"order": revs(&p), "rows": p.final_rows, "changes": changes})
+                    })
+                }
+                "current" => map.current_effective(&rows).map(|mut v| { v.sort(); serde_json::json!(v) }),
+                "history" => map.history(Some(arg), &rows).map(|v| serde_json::json!(v)),
+                "resolve" => map.resolve(arg).map(|v| serde_json::json!(v)),
+                _ => unreachable!(),
+            };
+            let ctx = format!("{op} {arg:?} from {rows:?}");
+            match (res.get("ok"), res.get("err"), &ours) {
+                (Some(expected), _, Ok(got)) => {
+                    if op == "upgrade" || op == "downgrade" {
+                        if got["order"] != expected["order"] { report(&format!("{op}-order"), format!("{ctx}: ours {} alembic {}\n{graph:#?}", got["order"], expected["order"])); }
+                        else if got["rows"] != expected["rows"] { report(&format!("{op}-rows"), format!("{ctx}: ours {} alembic {}\n{graph:#?}", got["rows"], expected["rows"])); }
+                        else if got["changes"] != expected["changes"] { report(&format!("{op}-changes"), format!("{ctx}: ours {} alembic {}", got["changes"], expected["changes"])); }
+                    } else if got != expected {
+                        report(op, format!("{ctx}: ours {got} alembic {expected}\n{graph:#?}"));
+                    }
+                }
+                (Some(expected), _, Err(e)) => report(&format!("{op}-we-fail"), format!("{ctx}: ours ERR {e} alembic {expected}\n{graph:#?}")),
+                (None, Some(msg), Ok(got)) => report(&format!("{op}-we-succeed"), format!("{ctx}: ours {got} alembic ERR {msg} ({})\n{graph:#?}", res["type"])),
+                (None, Some(msg), Err(e)) => {
+                    let ty = res["type"].as_str().unwrap();
+                    if ty == "RevisionError" && e.to_string() != msg.as_str().unwrap() {
+                        report(&format!("{op}-errtext"), format!("{ctx}: ours {e} alembic {msg}"));
+                    }
+                }
+                (None, None, got) => report(&format!("{op}-alembic-crash"), format!("{ctx}: alembic {} ours {:?}", res["crash"], got.as_ref().map(|v| v.to_string()).map_err(|e| e.to_string()))),
+            }
+        }
+    }
+    println!("{counts:#?}");
+}
+// TEMP-DIFF-END
