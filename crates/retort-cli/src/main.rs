@@ -202,10 +202,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// Only binaries install a subscriber; level from RUST_LOG, warnings by default, on stderr.
+/// Only binaries install a subscriber; level from RUST_LOG, on stderr. Off by default: the
+/// command's own output already reports every failure once.
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

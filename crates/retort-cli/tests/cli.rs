@@ -518,3 +518,30 @@ fn help_has_examples() {
         .success()
         .stdout(predicates::str::contains("retort upgrade head"));
 }
+
+/// The demo project applies and reverts cleanly on every database, through the CLI.
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_project_round_trips_on_every_database() {
+    use retort_core::Dialect;
+    for dialect in Dialect::ALL {
+        let Some(db) = retort_testkit::TestDb::new(dialect, "demo_project_round_trips").await else {
+            continue;
+        };
+        let demo = Demo::new();
+        // The test servers take no password, so the connection string is safe to pass around.
+        let url = match db.url.sqlite_path() {
+            Some(path) => format!("sqlite:///{}", path.display()),
+            None => db.url.connect_url().to_string(),
+        };
+        for (args, expected) in [
+            (vec!["upgrade", "head"], vec![HEAD]),
+            (vec!["downgrade", "base"], vec![]),
+            (vec!["upgrade", "head"], vec![HEAD]),
+        ] {
+            let mut full = vec!["--url", url.as_str()];
+            full.extend(args);
+            let out = demo.json(&full);
+            assert_eq!(strings(&out["current"]), expected, "{dialect}: {full:?}");
+        }
+    }
+}

@@ -63,7 +63,7 @@ pub enum Error {
     /// still in effect; `statements_applied` the statements of the failed revision that took
     /// effect (non-empty only where DDL cannot be rolled back, i.e. MySQL/MariaDB, or for a
     /// no-transaction revision); `version_rows` what the version table says now.
-    #[error("{} of {revision} failed at {}:{line}: {db_message}{}", direction, path.display(), rollback_note(*rolled_back, statements_applied))]
+    #[error("{} of {revision} failed at {}:{line}: {db_message}{}", direction_word(direction), path.display(), rollback_note(*rolled_back, statements_applied))]
     MigrationFailed {
         revision: String,
         direction: String,
@@ -90,6 +90,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+fn direction_word(direction: &str) -> &str {
+    match direction {
+        "up" => "Upgrade",
+        "down" => "Downgrade",
+        other => other,
+    }
 }
 
 fn rollback_note(rolled_back: bool, statements_applied: &[String]) -> String {

@@ -1338,7 +1338,7 @@ fn differential_against_alembic() {
     let mut report = |kind: &str, text: String| {
         *counts.entry(kind.to_string()).or_default() += 1;
         let s = shown.entry(kind.to_string()).or_default();
-        if *s < 4 {
+        if *s < 4000000 {
             *s += 1;
             println!("[{kind}] {text}");
         }
@@ -1384,6 +1384,8 @@ fn differential_against_alembic() {
                 "upgrade" | "downgrade" => {
                     let plan = if op == "upgrade" { map.upgrade_plan(&rows, arg) } else { map.downgrade_plan(&rows, arg) };
                     plan.map(|p| {
+                        let ok = std::panic::catch_unwind(|| check_row_changes(&rows.iter().map(String::as_str).collect::<Vec<_>>(), &p));
+                        if ok.is_err() { println!("INCONSISTENT {op} {arg} from {rows:?}"); }
                         let changes: Vec<Value> = p.steps.iter().flat_map(|s| s.row_changes.iter()).map(|c| match c {
                             RowChange::Insert { revision } => serde_json::json!(["insert", revision]),
                             RowChange::Delete { revision } => serde_json::json!(["delete", revision]),
@@ -1392,6 +1394,11 @@ fn differential_against_alembic() {
                         serde_json::json!({"order": revs(&p), "rows": p.final_rows, "changes": changes})
                     })
                 }
+                "stamp" => map.stamp_plan(&rows, &[arg.to_string()], false).map(|p| {
+                    let ok = std::panic::catch_unwind(|| check_row_changes(&rows.iter().map(String::as_str).collect::<Vec<_>>(), &p));
+                    if ok.is_err() { println!("INCONSISTENT stamp {arg} from {rows:?}"); }
+                    serde_json::json!({"rows": p.final_rows})
+                }),
                 "current" => map.current_effective(&rows).map(|mut v| { v.sort(); serde_json::json!(v) }),
                 "history" => map.history(Some(arg), &rows).map(|v| serde_json::json!(v)),
                 "resolve" => map.resolve(arg).map(|v| serde_json::json!(v)),
@@ -1423,3 +1430,51 @@ fn differential_against_alembic() {
     println!("{counts:#?}");
 }
 // TEMP-DIFF-END
+// TEMP-TIMING-BEGIN
+#[test]
+#[ignore]
+fn timing_ten_thousand() {
+    use std::time::Instant;
+    for shape in ["chain", "branchy", "ladder"] {
+        let n = 10_000;
+        let mut revisions = Vec::with_capacity(n);
+        for i in 0..n {
+            let mut r = rev(&hex_id(i + 1), &[]);
+            r.down_revisions = match (shape, i) {
+                (_, 0) => vec![],
+                ("chain", _) => vec![hex_id(i)],
+                ("branchy", _) if i % 50 == 25 && i > 30 => vec![hex_id(i), hex_id(i - 20)],
+                ("branchy", _) if i % 50 == 5 => vec![hex_id(i - 1)],
+                ("branchy", _) => vec![hex_id(i)],
+                // every other revision merges the previous two: worst case for segments
+                (_, 1) => vec![hex_id(1)],
+                _ => vec![hex_id(i), hex_id(i - 1)],
+            };
+            if shape == "branchy" && i % 97 == 3 && i > 10 {
+                r.depends_on = vec![hex_id(i - 7)];
+            }
+            revisions.push(r);
+        }
+        let t = Instant::now();
+        let map = RevisionMap::new(revisions).unwrap();
+        let built = t.elapsed();
+        let t = Instant::now();
+        let heads = map.heads().len();
+        let h = t.elapsed();
+        let t = Instant::now();
+        let order = map.history_order();
+        let first = t.elapsed();
+        let t = Instant::now();
+        let _ = map.history_order();
+        let second = t.elapsed();
+        let t = Instant::now();
+        let plan = map.upgrade_plan(&[], "heads").unwrap();
+        let up = t.elapsed();
+        let t = Instant::now();
+        let rows = plan.final_rows.clone();
+        let plan2 = map.downgrade_plan(&rows, "base").unwrap();
+        let dn = t.elapsed();
+        println!("{shape}: build {built:?} heads({heads}) {h:?} history {first:?} (again {second:?}) upgrade {up:?} downgrade {dn:?} [{} {} {}]", order.len(), plan.steps.len(), plan2.steps.len());
+    }
+}
+// TEMP-TIMING-END
