@@ -243,6 +243,115 @@ impl DatabaseUrl {
     }
 }
 
+/// The pieces of a connection as a form collects them (the desktop app's saved connections),
+/// turned into a URL by [`DatabaseUrl::from_parts`] without string pasting, so any character in a
+/// user name, password or database name survives. `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UrlParts {
+    pub dialect: Dialect,
+    /// Server host name or address; `None` means localhost. IPv6 with or without brackets.
+    pub host: Option<String>,
+    /// `None` means the dialect's default port.
+    pub port: Option<u16>,
+    pub database: Option<String>,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    /// SQLite only: the database file, absolute or relative to the `base_dir` given.
+    pub sqlite_path: Option<PathBuf>,
+}
+
+impl fmt::Debug for UrlParts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UrlParts")
+            .field("dialect", &self.dialect)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database", &self.database)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("sqlite_path", &self.sqlite_path)
+            .finish()
+    }
+}
+
+impl DatabaseUrl {
+    /// Builds a URL from its pieces. Empty strings count as unset. A relative SQLite path is
+    /// resolved against `base_dir`.
+    pub fn from_parts(parts: &UrlParts, base_dir: &Path) -> Result<DatabaseUrl> {
+        let set = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let fail = |reason: &str| Error::Url {
+            url: format!("{} connection", parts.dialect),
+            reason: reason.to_string(),
+        };
+        let target = match parts.dialect {
+            Dialect::Sqlite => {
+                let Some(path) = parts
+                    .sqlite_path
+                    .as_ref()
+                    .filter(|p| !p.as_os_str().is_empty())
+                else {
+                    return Err(fail("it names no SQLite file; choose or create one"));
+                };
+                let path = if path.is_absolute() {
+                    path.clone()
+                } else {
+                    absolute(base_dir).join(path)
+                };
+                Target::SqliteFile {
+                    path: normalize(&path),
+                    params: Vec::new(),
+                }
+            }
+            Dialect::Postgresql | Dialect::Mysql => {
+                let host = match set(&parts.host) {
+                    None => None,
+                    Some(host) => Some(check_host(&host).map_err(|reason| fail(&reason))?),
+                };
+                // Passwords may legitimately start or end with spaces: only empty means unset.
+                let password = parts.password.clone().filter(|p| !p.is_empty());
+                Target::Server(Server {
+                    mariadb: false,
+                    username: set(&parts.user),
+                    password,
+                    host,
+                    port: parts.port,
+                    database: set(&parts.database),
+                    params: Vec::new(),
+                })
+            }
+        };
+        Ok(DatabaseUrl::build(parts.dialect, target))
+    }
+}
+
+/// A host as it may stand in a URL: no URL delimiters, IPv6 addresses in brackets.
+fn check_host(host: &str) -> std::result::Result<String, String> {
+    if host
+        .chars()
+        .any(|c| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '@'))
+    {
+        return Err(format!(
+            "the host '{host}' contains a space or one of / ? # @; give only the host name or address"
+        ));
+    }
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if bare.contains(':') {
+        if bare.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err(format!(
+                "the host '{host}' is not a valid IPv6 address; put the port in the port field"
+            ));
+        }
+        return Ok(format!("[{bare}]"));
+    }
+    Ok(host.to_string())
+}
+
 impl Server {
     fn param(&self, key: &str) -> Option<&str> {
         self.params
@@ -1589,5 +1698,92 @@ mod tests {
             Err(Error::Config { message }) => assert!(message.contains("retort init")),
             other => panic!("{other:?}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod from_parts_tests {
+    use super::*;
+
+    fn server(dialect: Dialect) -> UrlParts {
+        UrlParts {
+            dialect,
+            host: Some("db.internal".into()),
+            port: Some(6432),
+            database: Some("app db".into()),
+            user: Some("ann@corp".into()),
+            password: Some("p@ss:w/rd %".into()),
+            sqlite_path: None,
+        }
+    }
+
+    #[test]
+    fn server_parts_survive_any_character() {
+        let url = DatabaseUrl::from_parts(&server(Dialect::Postgresql), Path::new("/")).unwrap();
+        assert_eq!(url.host(), Some("db.internal"));
+        assert_eq!(url.port(), Some(6432));
+        assert_eq!(url.username(), Some("ann@corp"));
+        assert_eq!(url.database_name().as_deref(), Some("app db"));
+        assert_eq!(
+            url.redacted(),
+            "postgresql://ann%40corp:***@db.internal:6432/app%20db"
+        );
+        // The connection string parses back to the same URL.
+        let again = DatabaseUrl::parse(url.connect_url(), Path::new("/")).unwrap();
+        assert_eq!(again, url);
+    }
+
+    #[test]
+    fn empty_fields_are_unset_and_the_password_never_shows() {
+        let parts = UrlParts {
+            host: Some("  ".into()),
+            port: None,
+            database: Some(String::new()),
+            user: None,
+            ..server(Dialect::Mysql)
+        };
+        let url = DatabaseUrl::from_parts(&parts, Path::new("/")).unwrap();
+        assert_eq!(url.host(), Some("localhost"));
+        assert_eq!(url.port(), Some(3306));
+        assert_eq!(url.database_name(), None);
+        assert!(!format!("{parts:?}").contains("w/rd"));
+        assert!(!format!("{url:?} {url}").contains("w/rd"));
+    }
+
+    #[test]
+    fn hosts_are_checked_and_ipv6_is_bracketed() {
+        let mut parts = server(Dialect::Postgresql);
+        parts.host = Some("::1".into());
+        let url = DatabaseUrl::from_parts(&parts, Path::new("/")).unwrap();
+        assert_eq!(url.host(), Some("[::1]"));
+        parts.host = Some("db.internal:5432".into());
+        assert_eq!(
+            DatabaseUrl::from_parts(&parts, Path::new("/"))
+                .unwrap_err()
+                .kind(),
+            "url"
+        );
+        parts.host = Some("user@db".into());
+        assert!(DatabaseUrl::from_parts(&parts, Path::new("/")).is_err());
+    }
+
+    #[test]
+    fn sqlite_paths_resolve_against_the_base_folder() {
+        let parts = UrlParts {
+            dialect: Dialect::Sqlite,
+            host: None,
+            port: None,
+            database: None,
+            user: None,
+            password: None,
+            sqlite_path: Some(PathBuf::from("data/../app.db")),
+        };
+        let url = DatabaseUrl::from_parts(&parts, Path::new("/srv/project")).unwrap();
+        assert_eq!(url.sqlite_path(), Some(Path::new("/srv/project/app.db")));
+        let missing = UrlParts {
+            sqlite_path: None,
+            ..parts
+        };
+        assert!(DatabaseUrl::from_parts(&missing, Path::new("/")).is_err());
     }
 }

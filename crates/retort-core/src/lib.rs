@@ -10,9 +10,11 @@ pub mod dialect;
 pub mod error;
 pub mod ops;
 pub mod preview;
+pub mod probe;
 pub mod revision;
 pub mod runner;
 pub mod script;
+pub mod timeline;
 pub mod version_table;
 
 pub use config::{DatabaseUrl, Project, UrlSource};

@@ -25,6 +25,7 @@ pub struct Workspace {
 
 /// One revision as shown by `heads`, `history` and `show`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RevisionInfo {
     pub revision: String,
     pub down_revisions: Vec<String>,
@@ -41,10 +42,12 @@ pub struct RevisionInfo {
     pub is_branch_point: bool,
     /// Set by `history --indicate-current`: the database's version table names this revision.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub is_current: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HeadInfo {
     pub revision: String,
     pub branch_labels: Vec<String>,
@@ -53,6 +56,7 @@ pub struct HeadInfo {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BranchPoint {
     pub revision: String,
     pub children: Vec<String>,
@@ -60,6 +64,7 @@ pub struct BranchPoint {
 
 /// What `current` reports: the raw rows and the effective revisions they imply (Alembic R41).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CurrentState {
     /// The version table's rows, sorted. Empty when the table is missing or empty.
     pub current: Vec<String>,
@@ -71,6 +76,7 @@ pub struct CurrentState {
 
 /// The step summary of the JSON contract (DESIGN §6).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StepSummary {
     pub direction: Direction,
     pub revision: String,
@@ -81,6 +87,7 @@ pub struct StepSummary {
 
 /// The result of upgrade, downgrade or stamp.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RunOutcome {
     pub steps: Vec<StepSummary>,
     pub current: Vec<String>,
@@ -100,6 +107,7 @@ pub struct NewRevisionOptions {
 
 /// What the `revision` and `merge` commands wrote.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CreatedRevision {
     pub revision: String,
     pub down_revisions: Vec<String>,

@@ -10,6 +10,7 @@ use crate::ops::{RunCommand, Workspace};
 use crate::revision::{Direction, Plan};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Preview {
     pub dialect: Dialect,
     pub steps: Vec<PreviewStep>,
@@ -26,6 +27,7 @@ pub struct Preview {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PreviewStep {
     pub direction: Direction,
     pub revision: String,
@@ -37,6 +39,7 @@ pub struct PreviewStep {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PreviewStatement {
     pub sql: String,
     pub line: usize,

@@ -75,6 +75,7 @@ impl Default for RunOptions {
 
 /// What a run reports while it works, in order. Indexes are 0-based.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum ProgressEvent {
     /// Another run holds the migration lock; this one waits up to `timeout_ms`.

@@ -29,11 +29,13 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::error::Result;
+use build::Adj;
 use reach::Reach;
 use resolve::Catch;
 
 /// One revision as read from its script.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Revision {
     pub id: String,
     /// Parents. Empty = a base; two or more = a merge point.
@@ -49,6 +51,7 @@ pub struct Revision {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     Up,
@@ -69,6 +72,7 @@ impl Direction {
 
 /// One change to the version table (rule R33–R35, R37).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "op", rename_all = "lowercase")]
 pub enum RowChange {
     Insert { revision: String },
@@ -79,6 +83,7 @@ pub enum RowChange {
 /// One step of a plan: run one revision's migration (up/down) or a stamp, then apply
 /// `row_changes` to the version table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Step {
     pub direction: Direction,
     /// The revision whose migration runs (for a stamp step: the target, or "" for base).
@@ -93,6 +98,7 @@ pub struct Step {
 
 /// An ordered plan and the version table rows it leaves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Plan {
     pub steps: Vec<Step>,
     /// Version table rows after the plan runs (sorted for determinism).
@@ -106,21 +112,21 @@ pub struct Plan {
 #[derive(Debug, Clone, Default)]
 pub struct RevisionMap {
     revisions: Vec<Revision>,
-    index: HashMap<String, usize>,
+    /// Positions sorted by id: exact lookups and prefix searches by binary search.
+    by_id: Vec<usize>,
     /// Declared branch label -> the revision that declares it.
     label_owner: HashMap<String, usize>,
-    /// Every key Alembic's map holds (ids, then labels), sorted by key for prefix lookups:
-    /// (key, position in Alembic's map order, revision).
-    prefix_keys: Vec<(String, usize, usize)>,
+    /// Labels sorted, with their position in Alembic's map order (after all ids) and owner.
+    label_keys: Vec<(String, usize, usize)>,
     /// `down_revision` (Alembic's `_versioned_down_revisions`).
-    parents: Vec<Vec<usize>>,
+    parents: Adj,
     /// Revisions naming this one in `down_revision` (`nextrev`).
-    children: Vec<Vec<usize>>,
+    children: Adj,
     /// Revisions naming this one in `down_revision` or `depends_on` (`_all_nextrev`).
-    all_children: Vec<Vec<usize>>,
+    all_children: Adj,
     /// `down_revision` plus the dependencies not already implied by an ancestor
     /// (`_normalized_down_revisions`): the edges every "ancestor" below follows.
-    normalized_down: Vec<Vec<usize>>,
+    normalized_down: Adj,
     /// No child through `down_revision` (`heads`, includes effective heads).
     heads: Vec<usize>,
     /// No child through `down_revision` or `depends_on` (`_real_heads`).
@@ -151,7 +157,7 @@ impl RevisionMap {
     }
 
     pub fn get(&self, id: &str) -> Option<&Revision> {
-        self.index.get(id).map(|&i| &self.revisions[i])
+        self.position(id).map(|i| &self.revisions[i])
     }
 
     /// All revisions in file-visit order.
@@ -330,7 +336,10 @@ impl RevisionMap {
     }
 
     fn position(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
+        self.by_id
+            .binary_search_by(|&i| self.revisions[i].id.as_str().cmp(id))
+            .ok()
+            .map(|k| self.by_id[k])
     }
 
     fn ids(&self, positions: &[usize]) -> Vec<&str> {

@@ -4,6 +4,7 @@
 //! `_collect_downgrade_revisions`, `_parse_upgrade_target`, `_parse_downgrade_target`,
 //! `HeadMaintainer.update_to_step` and `ScriptDirectory._stamp_revs`.
 
+use super::build::Adj;
 use super::resolve::{
     parse_relative, AncestorText, Catch, Pos, RevErr, RevResult, REVISION_MULTIPLE_HEADS,
     STAMP_MULTIPLE_HEADS,
@@ -69,12 +70,7 @@ impl RevisionMap {
 
     /// `_iterate_related_revisions`: `targets` and everything reachable along `edges`. With
     /// `check`, a target reached from another target is an error (R27).
-    fn related(
-        &self,
-        targets: &[usize],
-        edges: &[Vec<usize>],
-        check: bool,
-    ) -> RevResult<Vec<bool>> {
+    fn related(&self, targets: &[usize], edges: &Adj, check: bool) -> RevResult<Vec<bool>> {
         let n = self.len();
         let mut seen = vec![false; n];
         let mut is_target = vec![false; n];
@@ -398,7 +394,7 @@ impl RevisionMap {
         let target_rev = reached.revision();
         let mut roots = match target_rev {
             None => self.bases.clone(),
-            Some(t) => self.children[t].clone(),
+            Some(t) => self.children[t].to_vec(),
         };
         if let Some(branch) = &branch {
             // Alembic only looks the branch up when it has to choose; an unknown label would

@@ -31,8 +31,8 @@ impl Reach {
         let n = map.len();
         let down = &map.normalized_down;
         let mut child_count = vec![0u32; n];
-        for parents in down {
-            for &p in parents {
+        for v in 0..n {
+            for &p in &down[v] {
                 child_count[p] += 1;
             }
         }
@@ -44,7 +44,7 @@ impl Reach {
         let mut height = vec![0u32; n];
         let mut bottoms: Vec<usize> = Vec::new();
         for &v in &map.topo {
-            match down[v].as_slice() {
+            match &down[v] {
                 [p] if child_count[*p] == 1 => {
                     segment[v] = segment[*p];
                     height[v] = height[*p] + 1;

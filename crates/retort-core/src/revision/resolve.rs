@@ -201,15 +201,13 @@ fn python_int(s: &str) -> Option<i64> {
 impl RevisionMap {
     /// A revision id or branch label, exactly (Alembic's map lookup).
     fn lookup_key(&self, key: &str) -> Option<usize> {
-        self.index
-            .get(key)
-            .or_else(|| self.label_owner.get(key))
-            .copied()
+        self.position(key)
+            .or_else(|| self.label_owner.get(key).copied())
     }
 
     /// A version-table row: must be an exact revision id (rows are always written in full).
     pub(super) fn row_position(&self, row: &str) -> RevResult<usize> {
-        self.index.get(row).copied().ok_or_else(|| RevErr::Resolution {
+        self.position(row).ok_or_else(|| RevErr::Resolution {
             message: format!(
                 "No such revision or branch '{row}' (the version table names a revision that has no script; restore the script, or reset the table with `stamp --purge <revision>`)"
             ),
@@ -400,15 +398,24 @@ impl RevisionMap {
     /// Keys (ids, then labels) longer than three characters that start with `prefix`, in
     /// Alembic's map order.
     fn prefix_matches(&self, prefix: &str) -> Vec<(&str, usize)> {
-        let start = self
-            .prefix_keys
-            .partition_point(|(key, _, _)| key.as_str() < prefix);
-        let mut found: Vec<(usize, &str, usize)> = self.prefix_keys[start..]
+        let long_enough = |key: &str| key.chars().count() > 3;
+        let start = self.by_id.partition_point(|&i| self.id(i) < prefix);
+        let mut found: Vec<(usize, &str, usize)> = self.by_id[start..]
             .iter()
-            .take_while(|(key, _, _)| key.starts_with(prefix))
-            .filter(|(key, _, _)| key.chars().count() > 3)
-            .map(|(key, order, rev)| (*order, key.as_str(), *rev))
+            .map(|&i| (i, self.id(i), i))
+            .take_while(|(_, key, _)| key.starts_with(prefix))
+            .filter(|(_, key, _)| long_enough(key))
             .collect();
+        let start = self
+            .label_keys
+            .partition_point(|(key, _, _)| key.as_str() < prefix);
+        found.extend(
+            self.label_keys[start..]
+                .iter()
+                .take_while(|(key, _, _)| key.starts_with(prefix))
+                .filter(|(key, _, _)| long_enough(key))
+                .map(|(key, order, rev)| (*order, key.as_str(), *rev)),
+        );
         found.sort_unstable();
         found.into_iter().map(|(_, key, rev)| (key, rev)).collect()
     }
@@ -467,7 +474,7 @@ impl RevisionMap {
         for _ in 0..steps.unsigned_abs() {
             let next: Vec<Pos> = if steps > 0 {
                 let up: Vec<usize> = match at {
-                    Pos::Rev(i) => self.children[i].clone(),
+                    Pos::Rev(i) => self.children[i].to_vec(),
                     Pos::Nothing | Pos::Base => self.bases.clone(),
                 };
                 let up = match branch {

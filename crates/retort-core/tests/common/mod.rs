@@ -19,6 +19,7 @@ use retort_core::script::{parse_script, Script, Section, Sections};
 
 pub const VERSION_TABLE: &str = "alembic_version";
 
+#[allow(unused_imports)] // not every suite needs a database
 pub use retort_testkit::TestDb;
 
 /// Generates one `#[tokio::test]` per dialect for each scenario `async fn name(db: &TestDb)`,
