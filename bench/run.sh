@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
-SYSTEM_PACKAGES+=(hyperfine python3)
+SYSTEM_PACKAGES+=(hyperfine python3 valgrind)
 ensure_system_packages
 
 cargo build --release --locked -p retort-cli
@@ -22,6 +22,14 @@ hyperfine --warmup 1 --runs 10 --export-markdown "$work/apply.md" \
     --prepare "rm -f $work/apply/bench.db $work/apply/shell.db" \
     -n "retort upgrade head" "$retort -q -c $work/apply upgrade head" \
     -n "sqlite3 shell, same SQL" "sqlite3 $work/apply/shell.db < $work/apply/all_up.sql"
+
+step "apply 1,000 revisions: instructions executed (callgrind; independent of machine load)"
+instructions() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 | sed -n 's/.*I *refs: *//p'
+}
+rm -f "$work/apply/bench.db" "$work/apply/shell.db"
+echo "retort upgrade head:     $(instructions "$retort" -q -c "$work/apply" upgrade head)"
+echo "sqlite3 shell, same SQL: $(instructions sh -c "sqlite3 $work/apply/shell.db < $work/apply/all_up.sql")"
 
 step "10,000-revision graph"
 hyperfine --warmup 2 --runs 20 --export-markdown "$work/graph.md" \

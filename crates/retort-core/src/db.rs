@@ -218,6 +218,33 @@ impl Database {
         result.map_err(|e| self.error(&e))
     }
 
+    /// Runs several `;`-separated statements in one round trip. On failure, also says how
+    /// many statements completed before the failing one (each completed statement reports a
+    /// result; a failure stops the rest), so the caller can name the statement that failed.
+    pub async fn execute_batch(&mut self, sql: &str) -> std::result::Result<(), (usize, Error)> {
+        use futures_util::StreamExt;
+        if let Err(e) = self.materialize().await {
+            return Err((0, e));
+        }
+        let mut completed = 0;
+        let outcome = with_conn!(self, c => {
+            let mut results = Executor::fetch_many(&mut *c, sqlx::raw_sql(sql));
+            let mut outcome = Ok(());
+            while let Some(item) = results.next().await {
+                match item {
+                    Ok(sqlx::Either::Left(_done)) => completed += 1,
+                    Ok(sqlx::Either::Right(_row)) => {}
+                    Err(e) => {
+                        outcome = Err(e);
+                        break;
+                    }
+                }
+            }
+            outcome
+        });
+        outcome.map_err(|e| (completed, self.error(&e)))
+    }
+
     /// Runs one statement with string bind parameters (placeholders from
     /// [`Dialect::placeholder`]) and returns the rows affected.
     pub async fn execute_bound(&mut self, sql: &str, binds: &[String]) -> Result<u64> {

@@ -26,7 +26,7 @@ use tracing::Instrument;
 use crate::db::Database;
 use crate::dialect::{self, Dialect, TableName};
 use crate::error::{AppliedStep, Error, Result};
-use crate::revision::{Direction, Plan, Step};
+use crate::revision::{Direction, Plan, RowChange, Step};
 use crate::script::{Script, Statement};
 use crate::version_table;
 
@@ -268,6 +268,8 @@ async fn run_locked(
         committed: Vec::new(),
         pending: Vec::new(),
         completed: Vec::new(),
+        expected_rows: sorted(rows),
+        batched_row_changes: false,
     };
     execution.run_all(&prepared).await
 }
@@ -338,6 +340,10 @@ struct Execution<'a, 'e> {
     /// Steps done inside the open transaction.
     pending: Vec<AppliedStep>,
     completed: Vec<Step>,
+    /// The version rows the completed steps should have left, sorted.
+    expected_rows: Vec<String>,
+    /// Whether a batch applied row changes without per-row checks since the last commit.
+    batched_row_changes: bool,
 }
 
 impl Execution<'_, '_> {
@@ -379,6 +385,7 @@ impl Execution<'_, '_> {
             }
             self.pending.push(applied_step(p.step));
             self.completed.push(p.step.clone());
+            apply_to_rows(&mut self.expected_rows, &p.step.row_changes);
             if !self.db.in_transaction() {
                 // Autocommitted statement by statement.
                 self.committed.append(&mut self.pending);
@@ -444,6 +451,15 @@ impl Execution<'_, '_> {
                 }
             }
         }
+        if self.db.in_transaction() && p.statements.len() + step.row_changes.len() > 1 {
+            return self.run_step_batched(index, p).await;
+        }
+        self.run_step_one_by_one(index, p).await
+    }
+
+    /// Runs the statements one round trip each: exact `ran` lists for MySQL and no-transaction
+    /// revisions, and the replay that pinpoints a failure inside a batch.
+    async fn run_step_one_by_one(&mut self, index: usize, p: &Prepared<'_>) -> Result<(), Failure> {
         let mut ran = Vec::new();
         let count = p.statements.len();
         for (statement_index, statement) in p.statements.iter().enumerate() {
@@ -465,7 +481,7 @@ impl Execution<'_, '_> {
                 duration_ms: millis(started.elapsed()),
             });
         }
-        for change in &step.row_changes {
+        for change in &p.step.row_changes {
             if let Err(e) = version_table::apply_change(self.db, self.version_table, change).await {
                 let sql = version_table::change_sql(self.db.dialect(), self.version_table, change);
                 // Line 1 is the script's header, where the revision id that was written lives.
@@ -475,7 +491,97 @@ impl Execution<'_, '_> {
         Ok(())
     }
 
+    /// Inside a transaction, one round trip per revision: its statements and version-row
+    /// changes go to the database as one batch. Round trips, not SQL, are most of the cost of a
+    /// run of many small revisions. The database reports each completed statement, so a
+    /// failure still names the exact statement and line; the caller then rolls the transaction
+    /// back as for any failure. The row changes' one-row checks move to `verify_rows`.
+    async fn run_step_batched(&mut self, index: usize, p: &Prepared<'_>) -> Result<(), Failure> {
+        let dialect = self.db.dialect();
+        let row_sql: Vec<String> = p
+            .step
+            .row_changes
+            .iter()
+            .map(|change| version_table::change_sql(dialect, self.version_table, change))
+            .collect();
+        // A newline before each `;` keeps a trailing `--` comment from swallowing it.
+        let mut batch = String::new();
+        for sql in p.statements.iter().map(|s| &s.sql).chain(&row_sql) {
+            batch.push_str(sql);
+            batch.push_str("\n;\n");
+        }
+        let count = p.statements.len();
+        for (statement_index, statement) in p.statements.iter().enumerate() {
+            (self.on_event)(ProgressEvent::StatementStarted {
+                step_index: index,
+                statement_index,
+                statement_count: count,
+                line: statement.line,
+                sql: statement.sql.clone(),
+            });
+        }
+        let started = Instant::now();
+        match self.db.execute_batch(&batch).await {
+            Ok(()) => {
+                let duration_ms = millis(started.elapsed());
+                for statement_index in 0..count {
+                    (self.on_event)(ProgressEvent::StatementFinished {
+                        step_index: index,
+                        statement_index,
+                        duration_ms,
+                    });
+                }
+                self.batched_row_changes = true;
+                Ok(())
+            }
+            Err((completed, e)) => {
+                let ran: Vec<String> = p
+                    .statements
+                    .iter()
+                    .take(completed)
+                    .map(|s| s.sql.clone())
+                    .collect();
+                match p.statements.get(completed) {
+                    Some(statement) => Err(failure_from(&e, &statement.sql, statement.line, ran)),
+                    None => {
+                        let sql = row_sql.get(completed - count).cloned().unwrap_or_default();
+                        Err(failure_from(&e, &sql, 1, ran))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Batched row changes cannot check that each UPDATE/DELETE matched one row, so before a
+    /// commit the table must hold exactly the rows the plan says; otherwise someone changed it
+    /// outside the migration lock and the transaction is rolled back.
+    async fn verify_rows(&mut self) -> Result<(), Failure> {
+        if !self.batched_row_changes {
+            return Ok(());
+        }
+        let mut actual = version_table::read_rows(self.db, self.version_table)
+            .await
+            .map_err(|e| failure_from(&e, "SELECT version_num", 0, Vec::new()))?
+            .unwrap_or_default();
+        actual.sort();
+        if actual != self.expected_rows {
+            return Err(Failure {
+                statement: format!("SELECT version_num FROM {}", self.version_table),
+                line: 0,
+                db_message: format!(
+                    "the version table changed outside this run: expected [{}], found [{}]",
+                    self.expected_rows.join(", "),
+                    actual.join(", ")
+                ),
+                ran: Vec::new(),
+                transaction_lost: false,
+            });
+        }
+        Ok(())
+    }
+
     async fn commit(&mut self) -> Result<(), Failure> {
+        self.verify_rows().await?;
         match self.db.commit().await {
             Ok(()) => {
                 self.committed.append(&mut self.pending);
@@ -545,6 +651,27 @@ impl Execution<'_, '_> {
             version_rows,
         }
     }
+}
+
+fn sorted(mut rows: Vec<String>) -> Vec<String> {
+    rows.sort();
+    rows
+}
+
+/// What `changes` do to a set of version rows, in memory.
+fn apply_to_rows(rows: &mut Vec<String>, changes: &[RowChange]) {
+    for change in changes {
+        match change {
+            RowChange::Insert { revision } => rows.push(revision.clone()),
+            RowChange::Update { from, to } => {
+                if let Some(row) = rows.iter_mut().find(|r| *r == from) {
+                    row.clone_from(to);
+                }
+            }
+            RowChange::Delete { revision } => rows.retain(|r| r != revision),
+        }
+    }
+    rows.sort();
 }
 
 fn failure_from(err: &Error, statement: &str, line: usize, ran: Vec<String>) -> Failure {

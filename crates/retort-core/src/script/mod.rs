@@ -473,18 +473,76 @@ pub fn load_versions(dir: &Path) -> Result<Vec<Script>> {
             && path
                 .extension()
                 .is_some_and(|ext| ext.eq_ignore_ascii_case("sql"));
-        if is_script && path.is_file() {
+        // The entry's own file type costs no system call; only symlinks need a stat.
+        let is_file = match entry.file_type() {
+            Ok(kind) if kind.is_symlink() => path.is_file(),
+            Ok(kind) => kind.is_file(),
+            Err(_) => path.is_file(),
+        };
+        if is_script && is_file {
             paths.push(path);
         }
     }
     paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-    paths
-        .iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-            parse_script(path, &text)
-        })
-        .collect()
+    read_and_parse_all(&paths)
+}
+
+/// Reads and parses every script, on all cores for large projects: with thousands of
+/// revisions, opening and reading the files dominates the start-up of every command.
+fn read_and_parse_all(paths: &[PathBuf]) -> Result<Vec<Script>> {
+    const PER_THREAD_MINIMUM: usize = 256;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(paths.len() / PER_THREAD_MINIMUM)
+        .max(1);
+    if threads == 1 {
+        return paths.iter().map(|path| read_and_parse(path)).collect();
+    }
+    let chunk = paths.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|path| read_and_parse(path))
+                        .collect::<Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        let mut scripts = Vec::with_capacity(paths.len());
+        for worker in workers {
+            scripts.extend(worker.join().expect("script reader thread panicked")?);
+        }
+        Ok(scripts)
+    })
+}
+
+fn read_and_parse(path: &Path) -> Result<Script> {
+    use std::io::Read;
+    // A plain read loop: File's read_to_string would stat and seek first, and with thousands
+    // of small scripts those extra system calls are most of the load time.
+    let mut bytes = vec![0u8; 8192];
+    let mut len = 0;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    loop {
+        if len == bytes.len() {
+            bytes.resize(bytes.len() * 2, 0);
+        }
+        match file.read(&mut bytes[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
+    bytes.truncate(len);
+    let text = String::from_utf8(bytes).map_err(|_| Error::Script {
+        path: path.to_path_buf(),
+        line: 1,
+        message: "the file is not valid UTF-8; save it as UTF-8".to_string(),
+    })?;
+    parse_script(path, &text)
 }
 
 /// What a new script says; [`render_script`] writes it in the native layout.
