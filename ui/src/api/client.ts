@@ -1,0 +1,85 @@
+// One typed function per command of the IPC contract. Command names are the Rust function names;
+// argument names are camelCase because Tauri converts them to the Rust snake_case parameters.
+import { toApiError } from './errors';
+import type { Transport } from './transport';
+import type {
+  ActionRequest,
+  ActivityEntry,
+  AppInfo,
+  ConnectionInput,
+  ConnectionTest,
+  ConnectionView,
+  DbState,
+  Preview,
+  ProgressEvent,
+  ProjectView,
+  RecentProject,
+  RevisionDetail,
+  RunOutcome,
+} from './types';
+
+export type Api = ReturnType<typeof createApi>;
+
+export function createApi(transport: Transport | Promise<Transport>) {
+  const ready = Promise.resolve(transport);
+  /** Calls a command; any failure is rethrown as an ApiError. */
+  async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+    const t = await ready;
+    try {
+      return await t.invoke<T>(command, args);
+    } catch (e) {
+      throw toApiError(e);
+    }
+  }
+
+  return {
+    // Project
+    appInfo: () => call<AppInfo>('app_info'),
+    /** The project the backend has open (it reopens the last one, or the demo, on start). */
+    currentProject: () => call<ProjectView | null>('current_project'),
+    /** Reads the project's scripts again (after editing them outside the app). */
+    reloadProject: () => call<ProjectView>('reload_project'),
+    openProject: (path: string) => call<ProjectView>('open_project', { path }),
+    openDemoProject: () => call<ProjectView>('open_demo_project'),
+    newProject: (dir: string) => call<ProjectView>('new_project', { dir }),
+    recentProjects: () => call<RecentProject[]>('recent_projects'),
+    pickFolder: () => call<string | null>('pick_folder'),
+
+    // Connections
+    listConnections: () => call<ConnectionView[]>('list_connections'),
+    saveConnection: (input: ConnectionInput) => call<ConnectionView>('save_connection', { input }),
+    duplicateConnection: (id: string) => call<ConnectionView>('duplicate_connection', { id }),
+    deleteConnection: (id: string) => call<void>('delete_connection', { id }),
+    pickSqliteFile: (create: boolean) => call<string | null>('pick_sqlite_file', { create }),
+    testConnection: (id: string, password: string | null) =>
+      call<ConnectionTest>('test_connection', { id, password }),
+    /** Tests the connection form before it is saved. */
+    testConnectionInput: (input: ConnectionInput) => call<ConnectionTest>('test_connection_input', { input }),
+    selectConnection: (id: string, password: string | null) =>
+      call<DbState>('select_connection', { id, password }),
+    dbState: () => call<DbState>('db_state'),
+
+    // Timeline
+    revisionDetail: (revision: string) => call<RevisionDetail>('revision_detail', { revision }),
+
+    // Actions
+    previewAction: (action: ActionRequest) => call<Preview>('preview_action', { action }),
+    offlineSql: (action: ActionRequest) => call<string>('offline_sql', { action }),
+    /** Runs an action; `onEvent` receives its ProgressEvents in order while the promise is pending. */
+    runAction: async (
+      action: ActionRequest,
+      runId: string,
+      confirmDatabase: string | null,
+      onEvent: (event: ProgressEvent) => void,
+    ) => {
+      const t = await ready;
+      const channel = t.channel<ProgressEvent>(onEvent);
+      return call<RunOutcome>('run_action', { action, runId, confirmDatabase, onEvent: channel });
+    },
+    cancelRun: (runId: string) => call<void>('cancel_run', { runId }),
+
+    // Activity log
+    activityList: () => call<ActivityEntry[]>('activity_list'),
+    exportActivity: () => call<string | null>('export_activity'),
+  };
+}

@@ -1,0 +1,581 @@
+// Mock backend: answers the IPC contract from the demo project's real scripts (migrations/
+// versions/*.sql, bundled at build time) and an in-memory database. Used only where no Tauri
+// runtime is present (a plain browser with ?mock, or `vite dev`): for screenshots and for working
+// on the UI without building the app. Options in the query string:
+//   ?mock          the demo project          ?mock=big[&n=5000]  a generated large project
+//   ?mock=fail     the last demo revision fails on upgrade        ?mock=heads  a second head
+//   ?mock=empty    first run: no connection selected              &delay=ms    pace of a run
+//   &nokeychain    no OS keychain
+import type {
+  ActionRequest,
+  ActivityEntry,
+  ActivityOutcome,
+  ApiError,
+  AppInfo,
+  ConnectionInput,
+  ConnectionTest,
+  ConnectionView,
+  DbState,
+  Dialect,
+  Preview,
+  PreviewStep,
+  ProgressEvent,
+  ProjectView,
+  RecentProject,
+  RevisionDetail,
+  RunOutcome,
+} from '../types';
+import type { Transport } from '../transport';
+import { bigProject, bigStatements } from './big';
+import { buildLayout, buildRevisions, type RevisionDef } from './graph';
+import { fail, MockGraph, plan } from './plan';
+import { destructiveReason, parseScript, sectionSql, statements, type MockScript } from './scripts';
+
+const DEMO_FILES = import.meta.glob('../../../../migrations/versions/*.sql', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
+
+const DEMO_PATH = '/home/dev/retort/migrations';
+
+interface MockDb {
+  rows: string[];
+  tableExists: boolean;
+}
+
+interface MockChannel {
+  __mockChannel: (message: unknown) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const DIALECT_NAME: Record<Dialect, string> = {
+  sqlite: 'SQLite',
+  postgresql: 'PostgreSQL',
+  mysql: 'MySQL/MariaDB',
+};
+
+export function createMockTransport(params: URLSearchParams): Transport {
+  const mode = params.get('mock') ?? '';
+  const delay = Number(params.get('delay') ?? 220);
+  const keychain = !params.has('nokeychain');
+
+  // The project.
+  let scripts = new Map<string, MockScript>();
+  let defs: RevisionDef[];
+  let projectPath = DEMO_PATH;
+  let projectName = 'migrations';
+  if (mode === 'big') {
+    defs = bigProject(Number(params.get('n') ?? 5000));
+    projectPath = '/home/dev/big-project';
+    projectName = 'big-project';
+  } else {
+    for (const [file, text] of Object.entries(DEMO_FILES)) {
+      const s = parseScript(`${DEMO_PATH}/versions/${file.split('/').pop()}`, text);
+      scripts.set(s.revision, s);
+    }
+    defs = [...scripts.values()].map((s) => ({
+      revision: s.revision,
+      down_revisions: s.down_revisions,
+      branch_labels: s.branch_labels,
+      depends_on: s.depends_on,
+      message: s.message,
+      create_date: s.create_date,
+      path: s.path,
+    }));
+    if (mode === 'heads') {
+      const base = defs.find((d) => d.message.startsWith('create tasks'));
+      defs.push({
+        revision: '8a1b2c3d4e08',
+        down_revisions: base ? [base.revision] : [],
+        branch_labels: ['reports'],
+        depends_on: [],
+        message: 'add reporting views',
+        create_date: '2026-11-24 10:10:00',
+        path: `${DEMO_PATH}/versions/8a1b2c3d4e08_add_reporting_views.sql`,
+      });
+    }
+  }
+  let revisions = buildRevisions(defs);
+  let graph = new MockGraph(revisions);
+  const project = (): ProjectView => ({
+    path: projectPath,
+    name: projectName,
+    config_path: `${projectPath}/retort.toml`,
+    versions_dir: `${projectPath}/versions`,
+    version_table: 'alembic_version',
+    revisions,
+    timeline: buildLayout(revisions),
+    is_demo: projectPath === DEMO_PATH,
+  });
+
+  // Connections and their databases.
+  const connections: ConnectionView[] = [
+    {
+      id: 'project',
+      name: 'nexus.db',
+      source: 'project',
+      dialect: 'sqlite',
+      display_url: 'sqlite:///nexus.db',
+      host: null,
+      port: null,
+      database: 'nexus.db',
+      user: null,
+      sqlite_path: `${projectPath}/nexus.db`,
+      production: false,
+      password_saved: false,
+      password_required: false,
+      selected: false,
+      error: null,
+    },
+    {
+      id: 'saved-1',
+      name: 'staging',
+      source: 'saved',
+      dialect: 'postgresql',
+      display_url: 'postgresql://deploy:***@db.staging.internal:5432/nexus_staging',
+      host: 'db.staging.internal',
+      port: 5432,
+      database: 'nexus_staging',
+      user: 'deploy',
+      sqlite_path: null,
+      production: true,
+      password_saved: keychain,
+      password_required: true,
+      selected: false,
+      error: null,
+    },
+    {
+      id: 'saved-2',
+      name: 'local mariadb',
+      source: 'saved',
+      dialect: 'mysql',
+      display_url: 'mysql://root@127.0.0.1:3306/test',
+      host: '127.0.0.1',
+      port: 3306,
+      database: 'test',
+      user: 'root',
+      sqlite_path: null,
+      production: false,
+      password_saved: false,
+      password_required: false,
+      selected: false,
+      error: null,
+    },
+  ];
+  if (mode === 'empty') connections.length = 0;
+  let nextId = 3;
+  const topo = graph.topo;
+  const dbs = new Map<string, MockDb>([
+    ['project', { rows: topo.length > 3 ? [topo[Math.min(3, topo.length - 1)]] : [], tableExists: true }],
+    ['saved-1', { rows: topo.length ? graph.tips(new Set(topo)) : [], tableExists: true }],
+    ['saved-2', { rows: [], tableExists: false }],
+  ]);
+  if (mode === 'big') dbs.get('project')!.rows = [topo[Math.floor(topo.length * 0.8)]];
+  let selected: string | null = mode === 'empty' ? null : 'project';
+
+  const recent: RecentProject[] = [
+    { path: projectPath, name: projectName, opened_at: '2026-11-24T10:02:11Z' },
+    { path: '/home/dev/billing-service', name: 'billing-service', opened_at: '2026-11-20T16:40:00Z' },
+    { path: '/home/dev/legacy-alembic', name: 'legacy-alembic', opened_at: '2026-11-02T09:15:00Z' },
+  ];
+
+  const activity: ActivityEntry[] = [
+    {
+      id: 'a1',
+      time: '2026-11-24T09:58:40Z',
+      project: projectPath,
+      connection: 'sqlite:///nexus.db',
+      action: 'retort upgrade +1',
+      alembic_command: 'alembic upgrade +1',
+      plan: [{ direction: 'up', revision: topo[0] ?? '', from: [], to: [topo[0] ?? ''], message: revisions.at(-1)?.message ?? '' }],
+      outcome: 'succeeded',
+      error: null,
+      duration_ms: 14,
+      sql: scriptSql(topo[0] ?? '', 'up', 'sqlite'),
+      rows_before: [],
+      rows_after: topo[0] ? [topo[0]] : [],
+    },
+    {
+      id: 'a2',
+      time: '2026-11-24T10:01:05Z',
+      project: projectPath,
+      connection: 'postgresql://deploy:***@db.staging.internal:5432/nexus_staging',
+      action: 'retort upgrade head',
+      alembic_command: 'alembic upgrade head',
+      plan: [],
+      outcome: 'failed',
+      error: {
+        kind: 'database',
+        message: 'The server rejected the password of user "deploy". Check the password, or save it again in the connection.',
+        detail: 'password authentication failed for user "deploy"',
+      },
+      duration_ms: 211,
+      sql: '',
+      rows_before: [],
+      rows_after: [],
+    },
+  ];
+
+  const runs = new Map<string, { cancelled: boolean }>();
+
+  function conn(id: string | null): ConnectionView {
+    const c = connections.find((c) => c.id === id);
+    if (!c) throw fail('no_connection', 'No database connection is selected.', 'Pick a connection in the header, or add one.');
+    return c;
+  }
+  function db(): { c: ConnectionView; d: MockDb } {
+    if (!selected) throw fail('no_connection', 'No database connection is selected.', 'Pick a connection in the header, or add one.');
+    const c = conn(selected);
+    return { c, d: dbs.get(c.id)! };
+  }
+  function dbState(): DbState {
+    if (!selected) {
+      return {
+        connection_id: null,
+        dialect: null,
+        current: [],
+        effective: [],
+        version_table_exists: false,
+        display_url: null,
+        database: null,
+        production: false,
+      };
+    }
+    const { c, d } = db();
+    return {
+      connection_id: c.id,
+      dialect: c.dialect,
+      current: [...d.rows].sort(),
+      effective: graph.tips(graph.ancestors(d.rows)),
+      version_table_exists: d.tableExists,
+      display_url: c.display_url,
+      database: c.database,
+      production: c.production,
+    };
+  }
+  function scriptStatements(rev: string, direction: 'up' | 'down', dialect: Dialect) {
+    const s = scripts.get(rev);
+    if (s) return statements(s, direction, dialect);
+    const def = defs.find((d) => d.revision === rev);
+    return def ? bigStatements(def, direction) : [];
+  }
+  function scriptSql(rev: string, direction: 'up' | 'down', dialect: Dialect): string {
+    const s = scripts.get(rev);
+    if (s) return sectionSql(s, direction, dialect);
+    return scriptStatements(rev, direction, dialect)
+      .map((st) => `${st.sql};`)
+      .join('\n');
+  }
+  function commandWords(a: ActionRequest): string {
+    if (a.kind === 'stamp') {
+      return `stamp${a.purge ? ' --purge' : ''} ${(a.targets.length ? a.targets : [a.target]).join(' ')}`;
+    }
+    return `${a.kind} ${a.target}`;
+  }
+  function preview(a: ActionRequest): Preview {
+    const { c, d } = db();
+    const p = plan(graph, a, d.rows);
+    let destructive = 0;
+    const steps: PreviewStep[] = p.steps.map((s) => {
+      const sts =
+        s.direction === 'stamp'
+          ? []
+          : scriptStatements(s.revision, s.direction, c.dialect).map((st) => {
+              const reason = destructiveReason(st.sql);
+              if (reason) destructive++;
+              return { sql: st.sql, line: st.line, destructive: reason };
+            });
+      return { ...s, no_transaction: scripts.get(s.revision)?.no_transaction ?? false, statements: sts };
+    });
+    const atomic = c.dialect !== 'mysql';
+    return {
+      dialect: c.dialect,
+      steps,
+      final_rows: p.final_rows,
+      atomic,
+      transaction_note: atomic
+        ? `The whole run is one transaction on ${DIALECT_NAME[c.dialect]}: if anything fails, nothing of it remains.`
+        : 'MySQL/MariaDB commit every DDL statement at once: if a statement fails, the statements before it stay applied and Retort reports exactly which ones.',
+      retort_command: `retort ${commandWords(a)}`,
+      alembic_command: `alembic ${commandWords(a)}`,
+      destructive_statements: destructive,
+    };
+  }
+  function offlineSql(a: ActionRequest): string {
+    const p = preview(a);
+    const lines = [`-- ${p.retort_command} (offline, ${DIALECT_NAME[p.dialect]})`, 'BEGIN;', ''];
+    for (const s of p.steps) {
+      lines.push(`-- Running ${s.direction} ${s.from.join(', ') || '<base>'} -> ${s.to.join(', ') || '<base>'}: ${s.message}`, '');
+      for (const st of s.statements) lines.push(`${st.sql};`, '');
+      if (s.direction === 'up' && s.from.length === 0) {
+        lines.push('CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);', '');
+        lines.push(`INSERT INTO alembic_version (version_num) VALUES ('${s.revision}');`, '');
+      } else {
+        lines.push(`UPDATE alembic_version SET version_num='${s.to[0] ?? ''}' WHERE version_num = '${s.from[0] ?? ''}';`, '');
+      }
+    }
+    lines.push('COMMIT;');
+    return lines.join('\n');
+  }
+
+  async function run(args: Record<string, unknown>): Promise<RunOutcome> {
+    const a = args.action as ActionRequest;
+    const runId = String(args.runId);
+    const send = (args.onEvent as MockChannel).__mockChannel as (e: ProgressEvent) => void;
+    const { c, d } = db();
+    if (c.production && args.confirmDatabase !== c.database) {
+      throw fail(
+        'confirmation_required',
+        `“${c.name}” is marked production: type the database name (${c.database}) to confirm.`,
+      );
+    }
+    const p = preview(a);
+    const token = { cancelled: false };
+    runs.set(runId, token);
+    const t0 = performance.now();
+    const startRows = [...d.rows];
+    const entry = (outcome: ActivityOutcome, error: ApiError | null): ActivityEntry => ({
+      id: `a${activity.length + 1}`,
+      time: new Date().toISOString(),
+      project: projectPath,
+      connection: `${c.name} (${c.display_url})`,
+      action: p.retort_command,
+      alembic_command: p.alembic_command,
+      rows_before: startRows,
+      rows_after: [...d.rows],
+      plan: p.steps.map(({ direction, revision, from, to, message }) => ({ direction, revision, from, to, message })),
+      outcome,
+      error,
+      duration_ms: Math.round(performance.now() - t0),
+      sql: p.steps.flatMap((s) => s.statements.map((st) => `${st.sql};`)).join('\n'),
+    });
+    send({ event: 'run_started', total_steps: p.steps.length, dialect: c.dialect, transactional: p.atomic, version_rows: startRows });
+    const applied: { direction: string; revision: string }[] = [];
+    for (const [i, s] of p.steps.entries()) {
+      if (token.cancelled) {
+        const err = fail('cancelled', `Cancelled after ${applied.length} revision(s); the version table names ${d.rows.join(', ') || 'no revision (base)'}`);
+        send({ event: 'run_failed', kind: err.kind, message: err.message });
+        activity.push(entry('cancelled', err));
+        throw err;
+      }
+      const st0 = performance.now();
+      send({ event: 'step_started', index: i, total: p.steps.length, direction: s.direction, revision: s.revision, from: s.from, to: s.to, message: s.message, statement_count: s.statements.length });
+      await sleep(delay / 2);
+      for (const [j, st] of s.statements.entries()) {
+        send({ event: 'statement_started', step_index: i, statement_index: j, statement_count: s.statements.length, line: st.line, sql: st.sql });
+        await sleep(delay);
+        const failing = mode === 'fail' && s.direction === 'up' && s.revision === graph.topo.at(-1) && j === 1;
+        if (failing) {
+          const path = scripts.get(s.revision)?.path ?? s.revision;
+          const dbMessage = 'near "WHEN": syntax error';
+          if (p.atomic) d.rows = startRows;
+          const err: ApiError = {
+            kind: 'migration_failed',
+            message: `upgrade of ${s.revision} failed at ${path}:${st.line}: ${dbMessage}${p.atomic ? ' (the failed transaction was rolled back; nothing of it remains)' : ' (no statement of this revision took effect)'}`,
+            detail: st.sql,
+            data: {
+              revision: s.revision,
+              direction: 'upgrade',
+              path,
+              line: st.line,
+              statement: st.sql,
+              db_message: dbMessage,
+              applied: p.atomic ? [] : applied,
+              statements_applied: [],
+              rolled_back: p.atomic,
+              version_rows: [...d.rows],
+            },
+          };
+          send({ event: 'run_failed', kind: err.kind, message: err.message });
+          activity.push(entry('failed', err));
+          throw err;
+        }
+        send({ event: 'statement_finished', step_index: i, statement_index: j, duration_ms: Math.round(delay * 0.9) });
+      }
+      // Apply the step to the mock version table.
+      const rows = new Set(d.rows);
+      if (s.direction === 'stamp') {
+        if (i === 0) rows.clear();
+        rows.add(s.revision);
+      } else {
+        for (const f of s.from) rows.delete(f);
+        for (const t of s.to) rows.add(t);
+      }
+      d.rows = graph.tips(graph.ancestors([...rows]));
+      d.tableExists = true;
+      applied.push({ direction: s.direction, revision: s.revision });
+      send({ event: 'step_finished', index: i, revision: s.revision, duration_ms: Math.round(performance.now() - st0) });
+    }
+    d.rows = [...p.final_rows];
+    d.tableExists = true;
+    const duration = Math.round(performance.now() - t0);
+    send({ event: 'run_finished', duration_ms: duration, version_rows: d.rows });
+    activity.push(entry('succeeded', null));
+    runs.delete(runId);
+    return {
+      steps: p.steps.map(({ direction, revision, from, to, message }) => ({ direction, revision, from, to, message })),
+      current: [...d.rows],
+      duration_ms: duration,
+    };
+  }
+
+  function detail(rev: string): RevisionDetail {
+    const info = graph.byId.get(rev);
+    if (!info) throw fail('resolution', `Can't locate revision identified by '${rev}'`);
+    const dialect: Dialect = selected ? conn(selected).dialect : 'sqlite';
+    return {
+      info,
+      path: info.path,
+      dialect,
+      up_sql: scriptSql(rev, 'up', dialect),
+      down_sql: scriptSql(rev, 'down', dialect),
+      parents: [...info.down_revisions],
+      children: [...info.children],
+      depends_on: [...info.depends_on],
+      dependents: revisions.filter((r) => r.depends_on.includes(rev)).map((r) => r.revision),
+      no_transaction: scripts.get(rev)?.no_transaction ?? false,
+    };
+  }
+
+  function save(input: ConnectionInput): ConnectionView {
+    if (!input.name.trim()) throw fail('config', 'Give the connection a name.');
+    const url =
+      input.dialect === 'sqlite'
+        ? `sqlite:///${input.sqlite_path ?? ''}`
+        : `${input.dialect}://${input.user ?? ''}${input.password || input.id ? ':***' : ''}@${input.host ?? 'localhost'}:${input.port ?? ''}/${input.database ?? ''}`;
+    const view: ConnectionView = {
+      id: input.id ?? `saved-${nextId++}`,
+      name: input.name,
+      source: 'saved',
+      dialect: input.dialect,
+      display_url: url,
+      host: input.host,
+      port: input.port,
+      database: input.dialect === 'sqlite' ? (input.sqlite_path?.split('/').pop() ?? null) : input.database,
+      user: input.user,
+      sqlite_path: input.sqlite_path,
+      production: input.production,
+      password_saved: keychain && !!input.password,
+      password_required: input.dialect !== 'sqlite' && !!input.user && !(keychain && input.password),
+      selected: false,
+      error: null,
+    };
+    const i = connections.findIndex((c) => c.id === view.id);
+    if (i >= 0) connections[i] = view;
+    else {
+      connections.push(view);
+      dbs.set(view.id, { rows: [], tableExists: false });
+    }
+    return view;
+  }
+
+  function test(c: Pick<ConnectionView, 'dialect' | 'host' | 'port'>): ConnectionTest {
+    if (c.dialect === 'mysql') {
+      return {
+        ok: false,
+        server_version: null,
+        round_trip_ms: null,
+        connect_ms: null,
+        error: {
+          kind: 'connection_refused',
+          message: `Nothing listens on ${c.host ?? 'localhost'}:${c.port ?? 3306}. Start the database server, or check the host and port.`,
+          detail: 'Connection refused (os error 111)',
+        },
+        note: null,
+      };
+    }
+    return {
+      ok: true,
+      server_version: c.dialect === 'sqlite' ? '3.46.1' : '15.19 (Debian 15.19-0+deb12u1)',
+      round_trip_ms: c.dialect === 'sqlite' ? 0 : 2,
+      connect_ms: c.dialect === 'sqlite' ? 1 : 9,
+      error: null,
+      note: null,
+    };
+  }
+  function failureAsError(t: ConnectionTest): ApiError {
+    return { kind: 'database', message: t.error?.message ?? 'The connection failed.', detail: t.error?.detail ?? null };
+  }
+
+  const handlers: Record<string, (args: Record<string, unknown>) => unknown> = {
+    app_info: (): AppInfo => ({
+      version: '0.1.0 (mock)',
+      data_dir: '/home/dev/.local/share/retort',
+      log_dir: '/home/dev/.local/share/retort/logs',
+      keychain_available: keychain,
+      demo_project: DEMO_PATH,
+    }),
+    recent_projects: () => recent,
+    open_project: ({ path }) => {
+      if (path !== projectPath) {
+        throw fail('config', `No retort.toml or alembic.ini in ${String(path)}.`, 'Pick the folder that holds the project’s retort.toml or alembic.ini, or create a new project there.');
+      }
+      return project();
+    },
+    open_demo_project: () => project(),
+    new_project: ({ dir }) => {
+      projectPath = String(dir);
+      projectName = projectPath.split('/').pop() ?? projectPath;
+      scripts = new Map();
+      defs = [];
+      revisions = buildRevisions(defs);
+      graph = new MockGraph(revisions);
+      return project();
+    },
+    pick_folder: () => DEMO_PATH,
+    current_project: () => (mode === 'first-run' ? null : project()),
+    reload_project: () => project(),
+    list_connections: () => connections.map((c) => ({ ...c, selected: c.id === selected })),
+    save_connection: ({ input }) => save(input as ConnectionInput),
+    duplicate_connection: ({ id }) => {
+      const c = conn(String(id));
+      return save({ ...c, id: null, name: `${c.name} (copy)`, password: null });
+    },
+    delete_connection: ({ id }) => {
+      const i = connections.findIndex((c) => c.id === id && c.source === 'saved');
+      if (i < 0) throw fail('config', 'Only saved connections can be deleted.');
+      connections.splice(i, 1);
+      if (selected === id) selected = null;
+      return null;
+    },
+    pick_sqlite_file: ({ create }) => (create ? '/home/dev/new.db' : `${projectPath}/nexus.db`),
+    test_connection: ({ id }) => test(conn(String(id))),
+    test_connection_input: ({ input }) => test(input as ConnectionInput),
+    select_connection: ({ id, password }) => {
+      const c = conn(String(id));
+      if (c.password_required && !c.password_saved && !password) {
+        throw fail('password_required', `Enter the password for ${c.user ?? 'the user'} on ${c.name}.`);
+      }
+      const t = test(c);
+      if (!t.ok) throw failureAsError(t);
+      selected = c.id;
+      return dbState();
+    },
+    db_state: () => dbState(),
+    revision_detail: ({ revision }) => detail(String(revision)),
+    preview_action: ({ action }) => preview(action as ActionRequest),
+    offline_sql: ({ action }) => offlineSql(action as ActionRequest),
+    run_action: (args) => run(args),
+    cancel_run: ({ runId }) => {
+      const r = runs.get(String(runId));
+      if (r) r.cancelled = true;
+      return null;
+    },
+    activity_list: () => [...activity].reverse(),
+    export_activity: () => '/home/dev/retort-activity.jsonl',
+  };
+
+  return {
+    async invoke<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
+      const h = handlers[command];
+      if (!h) throw fail('internal', `Unknown command ${command}`);
+      await sleep(mode === 'big' ? 0 : 15);
+      return structuredClone(await h(args)) as T;
+    },
+    channel<T>(onMessage: (message: T) => void): MockChannel {
+      return { __mockChannel: (m) => onMessage(m as T) };
+    },
+  };
+}
