@@ -326,7 +326,9 @@ fn failed_with(url: &DatabaseUrl, err: &sqlx::Error, secrets: &Secrets) -> Conne
     }
     let kind = classify(url.dialect(), symptom);
     let user = url.username().unwrap_or("(no user)");
-    let database = url.database_name().unwrap_or_else(|| "(default)".to_string());
+    let database = url
+        .database_name()
+        .unwrap_or_else(|| "(default)".to_string());
     let message = match kind {
         FailureKind::UnreachableHost => format!(
             "Cannot reach {}: the host name does not resolve or there is no route to it. Check the host name, and your network or VPN.",
@@ -424,7 +426,11 @@ mod tests {
     use super::*;
     use std::io::ErrorKind;
 
-    fn server(code: Option<&'static str>, number: Option<u32>, message: &'static str) -> Symptom<'static> {
+    fn server(
+        code: Option<&'static str>,
+        number: Option<u32>,
+        message: &'static str,
+    ) -> Symptom<'static> {
         Symptom::Server {
             code,
             number,

@@ -412,21 +412,31 @@ mod tests {
         assert!(merge.is_merge && merge.lane == 0);
         let (_, index) = row(&layout, "4c9a5d6e7f04");
         let (_, comments) = row(&layout, "5dab6e7f8a05");
-        assert_eq!((index.lane, comments.lane), (0, 1), "the feature branch gets lane 1");
+        assert_eq!(
+            (index.lane, comments.lane),
+            (0, 1),
+            "the feature branch gets lane 1"
+        );
         let (_, branch_point) = row(&layout, "3b8f4c5d6e03");
         assert!(branch_point.is_branch_point && branch_point.lane == 0);
         assert!(row(&layout, "1f0c0a1b2c01").1.is_base);
 
         // The merge's second parent leaves the merge at once and runs down lane 1 ...
         let to_branch = edge(&layout, "6ebc7f8a9b06", "5dab6e7f8a05");
-        assert_eq!((to_branch.from_lane, to_branch.lane, to_branch.to_lane), (0, 1, 1));
+        assert_eq!(
+            (to_branch.from_lane, to_branch.lane, to_branch.to_lane),
+            (0, 1, 1)
+        );
         // ... and the branch joins lane 0 just above the branch point.
         let back = edge(&layout, "5dab6e7f8a05", "3b8f4c5d6e03");
         assert_eq!((back.from_lane, back.lane, back.to_lane), (1, 1, 0));
         assert_eq!(layout.edges.len(), 7);
         assert!(layout.edges.iter().all(|e| e.kind == EdgeKind::Parent));
         assert!(
-            layout.edges.windows(2).all(|w| w[0].from_row <= w[1].from_row),
+            layout
+                .edges
+                .windows(2)
+                .all(|w| w[0].from_row <= w[1].from_row),
             "edges ordered by their first row"
         );
     }
@@ -453,17 +463,25 @@ mod tests {
         assert_eq!(dependencies.len(), 2);
         let shared = layout.lanes - 1;
         assert!(dependencies.iter().all(|e| e.lane == shared));
-        assert!(layout.rows.iter().all(|r| r.lane < shared), "no revision in the shared lane");
+        assert!(
+            layout.rows.iter().all(|r| r.lane < shared),
+            "no revision in the shared lane"
+        );
         let from_b2 = edge(&layout, "b2", "a1");
         assert_eq!(from_b2.kind, EdgeKind::DependsOn);
         let (_, c1) = row(&layout, "c1");
         let to_label = layout
             .edges
             .iter()
-            .find(|e| e.kind == EdgeKind::DependsOn && layout.rows[e.from_row].revision == c1.revision)
+            .find(|e| {
+                e.kind == EdgeKind::DependsOn && layout.rows[e.from_row].revision == c1.revision
+            })
             .expect("c1's dependency");
         assert!(layout.rows[to_label.to_row].revision.starts_with('a'));
-        assert_eq!(row(&layout, "a2").1.branch_labels, vec!["alpha".to_string()]);
+        assert_eq!(
+            row(&layout, "a2").1.branch_labels,
+            vec!["alpha".to_string()]
+        );
     }
 
     #[test]
@@ -543,7 +561,10 @@ mod tests {
         let started = std::time::Instant::now();
         let layout = layout(&map);
         let elapsed = started.elapsed();
-        println!("timeline of 5,000 revisions: {elapsed:?}, {} lanes", layout.lanes);
+        println!(
+            "timeline of 5,000 revisions: {elapsed:?}, {} lanes",
+            layout.lanes
+        );
         assert_eq!(layout.rows.len(), 5_000);
         assert!(layout.lanes <= 6, "{} lanes", layout.lanes);
         assert!(

@@ -17,19 +17,33 @@ fn unique(prefix: &str) -> String {
 
 #[tokio::test]
 async fn sqlite_reports_its_version_and_a_file_still_to_create() {
-    let db = TestDb::new(Dialect::Sqlite, "sqlite").await.expect("sqlite");
+    let db = TestDb::new(Dialect::Sqlite, "sqlite")
+        .await
+        .expect("sqlite");
     let result = test_connection(&db.url).await;
     assert!(result.ok, "{result:?}");
-    assert!(result.server_version.as_deref().is_some_and(|v| v.starts_with('3')));
-    assert!(result.note.as_deref().is_some_and(|n| n.contains("does not exist yet")));
-    assert!(!db.url.sqlite_path().expect("file").exists(), "a test creates nothing");
+    assert!(result
+        .server_version
+        .as_deref()
+        .is_some_and(|v| v.starts_with('3')));
+    assert!(result
+        .note
+        .as_deref()
+        .is_some_and(|n| n.contains("does not exist yet")));
+    assert!(
+        !db.url.sqlite_path().expect("file").exists(),
+        "a test creates nothing"
+    );
 }
 
 #[tokio::test]
 async fn sqlite_file_that_is_not_a_database_is_reported() {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("notes.db"), "not a database, just text\n".repeat(100))
-        .expect("write");
+    std::fs::write(
+        dir.path().join("notes.db"),
+        "not a database, just text\n".repeat(100),
+    )
+    .expect("write");
     let url = DatabaseUrl::parse("sqlite:///notes.db", dir.path()).expect("url");
     let result = test_connection(&url).await;
     assert!(!result.ok);
@@ -45,7 +59,11 @@ async fn refused_port_is_reported_as_such() {
         let url = DatabaseUrl::parse(raw, Path::new("/")).expect("url");
         let result = test_connection(&url).await;
         let error = result.error.expect("refused");
-        assert_eq!(error.kind, FailureKind::ConnectionRefused, "{raw}: {error:?}");
+        assert_eq!(
+            error.kind,
+            FailureKind::ConnectionRefused,
+            "{raw}: {error:?}"
+        );
         assert!(error.message.contains("127.0.0.1:1"), "{}", error.message);
     }
 }
@@ -63,7 +81,11 @@ async fn server_cases(dialect: Dialect) {
     let result = test_connection(&missing).await;
     let error = result.error.expect("unknown database");
     assert_eq!(error.kind, FailureKind::UnknownDatabase, "{error:?}");
-    assert!(error.message.contains("retort_missing_"), "{}", error.message);
+    assert!(
+        error.message.contains("retort_missing_"),
+        "{}",
+        error.message
+    );
 }
 
 #[tokio::test]
