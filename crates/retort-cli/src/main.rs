@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use retort_core::ops::{NewRevisionOptions, RunCommand, Workspace};
+use retort_core::ops::{NewRevisionOptions, OpenOptions, RunCommand, Workspace};
 use retort_core::runner::{CancelToken, ProgressEvent, RunOptions};
 use retort_core::Result;
 
@@ -26,15 +26,27 @@ Examples:
     about = "Alembic-compatible database migrations for SQLite, PostgreSQL and MySQL/MariaDB",
     long_about = "Alembic-compatible database migrations for SQLite, PostgreSQL and MySQL/MariaDB.\n\n\
 The database comes from --url, else the DATABASE_URL environment variable, else the project's \
-`url` in retort.toml. Revisions live in <script_location>/versions/*.sql and the database's \
-position is kept in the same `alembic_version` table Alembic uses.",
+`url` in retort.toml (sqlalchemy.url in alembic.ini). Revisions live in \
+<script_location>/versions/*.sql and the database's position is kept in the same \
+`alembic_version` table Alembic uses.\n\n\
+An Alembic project (a folder with alembic.ini) opens as it is: its versions/*.py headers are read \
+without running Python, and upgrade/downgrade run through the project's own Alembic.",
     after_help = EXAMPLES,
     infer_long_args = true
 )]
 struct Cli {
-    /// Project folder, or its retort.toml
+    /// Project folder, its retort.toml, or an Alembic project's alembic.ini
     #[arg(short = 'c', long = "config", global = true, value_name = "PATH")]
     config: Option<PathBuf>,
+
+    /// Alembic projects: the ini section to read instead of [alembic] (as `alembic -n NAME`)
+    #[arg(short = 'n', long = "name", global = true, value_name = "NAME")]
+    name: Option<String>,
+
+    /// Alembic projects: the Python that runs the migrations (default: the project's .venv or
+    /// venv, then VIRTUAL_ENV, then python3 on PATH; also RETORT_PYTHON)
+    #[arg(long, global = true, value_name = "PATH")]
+    python: Option<PathBuf>,
 
     /// Database URL (overrides DATABASE_URL and the project's url)
     #[arg(long, global = true, value_name = "URL")]
@@ -196,10 +208,57 @@ fn main() -> ExitCode {
     match runtime.block_on(execute(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            output::print_error(&error, json);
+            if !print_alembic_error(&error, json) {
+                output::print_error(&error, json);
+            }
             ExitCode::FAILURE
         }
     }
+}
+
+/// A failure inside the project's own Alembic: the summary, then what Alembic printed (the
+/// traceback or `FAILED:` text), so nothing is lost. `false` for every other error.
+fn print_alembic_error(error: &retort_core::Error, json: bool) -> bool {
+    let retort_core::Error::Alembic {
+        message,
+        output,
+        revision,
+        direction,
+        applied,
+        version_rows,
+    } = error
+    else {
+        return false;
+    };
+    if json {
+        let value = serde_json::json!({ "error": {
+            "kind": error.kind(),
+            "message": error.to_string(),
+            "alembic_message": message,
+            "output": output,
+            "revision": revision,
+            "direction": direction,
+            "applied": applied,
+            "current": version_rows,
+        }});
+        println!("{value}");
+        return true;
+    }
+    eprintln!("FAILED: {error}");
+    if !output.is_empty() {
+        eprintln!("  Alembic's output:");
+        for line in output.lines() {
+            eprintln!("    {line}");
+        }
+    }
+    if revision.is_some() {
+        if version_rows.is_empty() {
+            eprintln!("  The version table now names no revision (base).");
+        } else {
+            eprintln!("  The version table now names: {}", version_rows.join(", "));
+        }
+    }
+    true
 }
 
 /// Only binaries install a subscriber; level from RUST_LOG, on stderr. Off by default: the
@@ -220,7 +279,13 @@ async fn execute(cli: Cli) -> Result<()> {
         let project = retort_core::ops::init(&project_path, directory)?;
         return out.init(&project);
     }
-    let ws = Workspace::open(&project_path)?;
+    let ws = Workspace::open_with(
+        &project_path,
+        &OpenOptions {
+            ini_section: cli.name.clone(),
+            python: cli.python.clone(),
+        },
+    )?;
     match cli.command {
         Command::Init { .. } => unreachable!("handled above"),
         Command::Revision(args) => {
@@ -259,22 +324,20 @@ async fn execute(cli: Cli) -> Result<()> {
             } else {
                 None
             };
-            let history = ws.history(
-                rev_range.as_deref(),
-                if indicate_current {
-                    rows.as_deref()
-                } else {
-                    None
-                },
-            );
-            let history = match (history, &rows) {
-                // A range naming `current` needs the rows even without -i.
-                (Err(_), Some(rows)) if !indicate_current => ws
-                    .map
-                    .history(rev_range.as_deref(), rows)
-                    .map(|ids| ids.iter().filter_map(|id| ws.revision_info(id)).collect())?,
-                (h, _) => h?,
-            };
+            // Rows resolve `current` in a range; they mark `(current)` only with -i.
+            let rows = rows.unwrap_or_default();
+            let history: Vec<_> = ws
+                .map
+                .history(rev_range.as_deref(), &rows)?
+                .iter()
+                .filter_map(|id| {
+                    let mut info = ws.revision_info(id)?;
+                    if indicate_current {
+                        info.is_current = Some(rows.contains(id));
+                    }
+                    Some(info)
+                })
+                .collect();
             out.history(&history, verbose)
         }
         Command::Show { revision } => {
@@ -353,7 +416,7 @@ async fn migrate(
 ) -> Result<()> {
     let url = ws.database_url(cli_url.as_deref())?;
     if sql {
-        let script = ws.offline_sql(url.dialect(), command)?;
+        let script = ws.offline_sql_for(&url, command)?;
         return out.offline_sql(&script);
     }
     let cancel = CancelToken::default();

@@ -545,3 +545,19 @@ async fn demo_project_round_trips_on_every_database() {
         }
     }
 }
+
+#[test]
+fn history_ranges_with_current_read_the_database() {
+    let demo = Demo::new();
+    demo.retort().args(["-q", "upgrade", "4c9a"]).assert().success();
+    // `current:` starts at the database's revision; without -i nothing is marked.
+    demo.retort()
+        .args(["history", "-r", "current:"])
+        .assert()
+        .success()
+        .stdout(format!(
+            "6ebc7f8a9b06 -> {HEAD} (head), track when tasks change\n\
+             4c9a5d6e7f04, 5dab6e7f8a05 -> 6ebc7f8a9b06 (mergepoint), merge comments branch\n\
+             3b8f4c5d6e03 -> 4c9a5d6e7f04, index tasks by status and due date\n"
+        ));
+}

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::Serialize;
 
+use crate::alembic::{AlembicSettings, INI_FILE as ALEMBIC_INI};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::script::{load_versions, Script};
@@ -239,6 +240,67 @@ impl DatabaseUrl {
         match &self.target {
             Target::Server(server) => Some(server),
             _ => None,
+        }
+    }
+
+    /// The URL in SQLAlchemy's form, password included, for a project's own Alembic: never log
+    /// or display it. `driver` is the `+driver` part (`psycopg2`, `pymysql`, ...); `None` keeps
+    /// SQLAlchemy's default. Parameters are kept where the usual drivers understand them.
+    pub fn to_sqlalchemy(&self, driver: Option<&str>) -> String {
+        let scheme = |base: &str| match driver.filter(|d| !d.is_empty()) {
+            Some(driver) => format!("{base}+{driver}"),
+            None => base.to_string(),
+        };
+        match &self.target {
+            Target::SqliteMemory { .. } => format!("{}://", scheme("sqlite")),
+            Target::SqliteFile { path, .. } => format!(
+                "{}:///{}",
+                scheme("sqlite"),
+                utf8_percent_encode(&path.to_string_lossy(), SQLITE_PATH)
+            ),
+            Target::Server(server) => {
+                let base = match self.dialect {
+                    Dialect::Postgresql => "postgresql",
+                    _ if server.mariadb => "mariadb",
+                    _ => "mysql",
+                };
+                let mut out = format!("{}://", scheme(base));
+                if let Some(user) = &server.username {
+                    out.extend(utf8_percent_encode(user, COMPONENT));
+                    if let Some(password) = &server.password {
+                        out.push(':');
+                        out.extend(utf8_percent_encode(password, COMPONENT));
+                    }
+                    out.push('@');
+                }
+                out.push_str(server.host.as_deref().unwrap_or("localhost"));
+                if let Some(port) = server.port {
+                    out.push_str(&format!(":{port}"));
+                }
+                if let Some(database) = &server.database {
+                    out.push('/');
+                    out.extend(utf8_percent_encode(database, COMPONENT));
+                }
+                // sqlx's spellings back to the DBAPI ones (libpq's names are shared).
+                let params: Vec<(String, String)> = server
+                    .params
+                    .iter()
+                    .filter_map(|(key, value)| {
+                        let key = match (self.dialect, key.as_str()) {
+                            (Dialect::Postgresql, _) => key.as_str(),
+                            (_, "ssl-ca") => "ssl_ca",
+                            (_, "ssl-cert") => "ssl_cert",
+                            (_, "ssl-key") => "ssl_key",
+                            (_, "socket") => "unix_socket",
+                            (_, "charset") => "charset",
+                            _ => return None,
+                        };
+                        Some((key.to_string(), value.clone()))
+                    })
+                    .collect();
+                out.push_str(&query_string(&params, false));
+                out
+            }
         }
     }
 }
@@ -825,6 +887,8 @@ pub enum UrlSource {
     Environment,
     /// `url` in retort.toml
     ProjectFile,
+    /// `sqlalchemy.url` in an Alembic project's ini file
+    AlembicIni,
     /// Nothing set: [`DEFAULT_URL`].
     Default,
 }
@@ -836,6 +900,7 @@ impl UrlSource {
             UrlSource::CommandLine => "--url",
             UrlSource::Environment => "DATABASE_URL",
             UrlSource::ProjectFile => "retort.toml",
+            UrlSource::AlembicIni => "alembic.ini",
             UrlSource::Default => "default",
         }
     }
@@ -859,42 +924,60 @@ const ALLOWED_KEYS: [&str; 4] = [
     "transaction_per_migration",
 ];
 
-/// A project folder with its `retort.toml`.
+/// Which kind of project a folder holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectKind {
+    /// `retort.toml` and native `.sql` scripts.
+    Native,
+    /// `alembic.ini`, `env.py` and Python scripts, run through the project's own Alembic.
+    Alembic,
+}
+
+/// A project folder with its `retort.toml`, or an Alembic project with its `alembic.ini`.
 #[derive(Debug, Clone)]
 pub struct Project {
-    /// The folder holding retort.toml (absolute).
+    /// The folder holding retort.toml or alembic.ini (absolute).
     pub root: PathBuf,
     pub config_path: PathBuf,
-    /// The folder holding `versions/` (absolute).
+    /// The folder holding `versions/` (absolute); for Alembic, `script_location` (env.py).
     pub script_location: PathBuf,
     /// `table` or `schema.table`.
     pub version_table: String,
-    /// `url` from retort.toml, as written.
+    /// `url` from retort.toml, or `sqlalchemy.url` from alembic.ini, as written (interpolated).
     pub url: Option<String>,
     pub transaction_per_migration: bool,
+    /// For an Alembic project: what its ini file says.
+    pub alembic: Option<AlembicSettings>,
 }
 
 impl Project {
-    /// Opens the project at `path`: a folder containing retort.toml, or the file itself.
+    /// Opens the project at `path`: a folder containing retort.toml or alembic.ini, or the file
+    /// itself (any `*.ini` file is read as an Alembic config).
     pub fn discover(path: &Path) -> Result<Project> {
+        Project::discover_with(path, None)
+    }
+
+    /// As [`Project::discover`], reading the ini section `alembic_section` (`alembic -n NAME`)
+    /// of an Alembic project instead of `[alembic]`.
+    pub fn discover_with(path: &Path, alembic_section: Option<&str>) -> Result<Project> {
         let path = absolute(path);
         let config_path = if path.is_dir() {
             let config = path.join(CONFIG_FILE);
             if config.is_file() {
                 config
-            } else if path.join("alembic.ini").is_file() {
-                return Err(alembic_not_supported(&path));
+            } else if path.join(ALEMBIC_INI).is_file() {
+                return Project::load_alembic(&path.join(ALEMBIC_INI), alembic_section);
             } else {
                 return Err(Error::config(format!(
-                    "No retort.toml in {}. Run `retort init` to create a project here, or pass \
-                     -c <project folder>.",
+                    "No retort.toml or alembic.ini in {}. Run `retort init` to create a project \
+                     here, or pass -c <project folder>.",
                     path.display()
                 )));
             }
         } else if path.is_file() {
-            if path.file_name().is_some_and(|n| n == "alembic.ini") {
-                let folder = path.parent().unwrap_or(Path::new("/"));
-                return Err(alembic_not_supported(folder));
+            if path.extension().is_some_and(|e| e == "ini") {
+                return Project::load_alembic(&path, alembic_section);
             }
             path
         } else {
@@ -904,7 +987,47 @@ impl Project {
                 path.display()
             )));
         };
+        if let Some(section) = alembic_section {
+            return Err(Error::config(format!(
+                "-n/--name {section} picks a section of an Alembic ini file, but {} is a Retort \
+                 project",
+                config_path.display()
+            )));
+        }
         Project::load(&config_path)
+    }
+
+    fn load_alembic(ini_path: &Path, section: Option<&str>) -> Result<Project> {
+        let settings = AlembicSettings::load(ini_path, section)?;
+        check_version_table(&settings.version_table).map_err(|reason| {
+            Error::config(format!(
+                "version table '{}' of {}: {reason}",
+                settings.version_table,
+                ini_path.display()
+            ))
+        })?;
+        Ok(Project {
+            root: settings.here().to_path_buf(),
+            config_path: settings.ini_path.clone(),
+            script_location: settings.script_location.clone(),
+            version_table: settings.version_table.clone(),
+            url: settings.url.clone(),
+            transaction_per_migration: false,
+            alembic: Some(settings),
+        })
+    }
+
+    /// Native or Alembic.
+    pub fn kind(&self) -> ProjectKind {
+        if self.alembic.is_some() {
+            ProjectKind::Alembic
+        } else {
+            ProjectKind::Native
+        }
+    }
+
+    pub fn is_alembic(&self) -> bool {
+        self.alembic.is_some()
     }
 
     fn load(config_path: &Path) -> Result<Project> {
@@ -973,17 +1096,34 @@ impl Project {
             version_table,
             url,
             transaction_per_migration,
+            alembic: None,
         })
     }
 
-    /// `<script_location>/versions`.
+    /// `<script_location>/versions`; for Alembic, the first of its version locations.
     pub fn versions_dir(&self) -> PathBuf {
-        self.script_location.join("versions")
+        match &self.alembic {
+            Some(settings) => settings.versions_dir(),
+            None => self.script_location.join("versions"),
+        }
     }
 
-    /// Every script of the project, in file-name order.
+    /// Every script of the project, in file-name order (for Alembic: in Alembic's order, read
+    /// without Python; a script that computes its header is an error here, see
+    /// `ops::Workspace`, which asks Alembic instead).
     pub fn load_scripts(&self) -> Result<Vec<Script>> {
-        load_versions(&self.versions_dir())
+        let Some(settings) = &self.alembic else {
+            return load_versions(&self.versions_dir());
+        };
+        let scan = crate::alembic::scan_scripts(settings)?;
+        match scan.not_static.first() {
+            None => Ok(scan.scripts),
+            Some(first) => Err(Error::Script {
+                path: first.path.clone(),
+                line: first.line,
+                message: format!("{}: {}", first.name, first.reason),
+            }),
+        }
     }
 
     /// The URL to use: `--url`, then `DATABASE_URL`, then retort.toml's `url`, then
@@ -994,7 +1134,21 @@ impl Project {
         cli_url: Option<&str>,
         env_database_url: Option<&str>,
     ) -> Result<DatabaseUrl> {
-        let (_, raw) = self.pick_url(cli_url, env_database_url);
+        let (source, raw) = self.pick_url(cli_url, env_database_url);
+        if let (UrlSource::Default, Some(settings)) = (source, &self.alembic) {
+            return Err(Error::config(match &settings.url_problem {
+                Some(problem) => format!(
+                    "sqlalchemy.url cannot be read: {problem}. Fix it, or pass --url / set \
+                     DATABASE_URL"
+                ),
+                None => format!(
+                    "No database URL: [{}] of {} sets no sqlalchemy.url (or keeps the template's \
+                     placeholder). Pass --url, set DATABASE_URL, or set sqlalchemy.url",
+                    settings.section,
+                    settings.ini_path.display()
+                ),
+            }));
+        }
         DatabaseUrl::parse(raw, &self.root)
     }
 
@@ -1014,7 +1168,11 @@ impl Project {
         } else if let Some(url) = set(env_database_url) {
             (UrlSource::Environment, url)
         } else if let Some(url) = set(self.url.as_deref()) {
-            (UrlSource::ProjectFile, url)
+            if self.alembic.is_some() {
+                (UrlSource::AlembicIni, url)
+            } else {
+                (UrlSource::ProjectFile, url)
+            }
         } else {
             (UrlSource::Default, DEFAULT_URL)
         }
@@ -1054,14 +1212,6 @@ impl Project {
             .map_err(|e| Error::io(&config_path, e))?;
         Project::discover(&dir)
     }
-}
-
-fn alembic_not_supported(folder: &Path) -> Error {
-    Error::config(format!(
-        "{} holds an Alembic project (alembic.ini) but no retort.toml. This version of Retort does \
-         not support Alembic projects yet; run `retort init` for a native project.",
-        folder.display()
-    ))
 }
 
 /// `table` or `schema.table`, each a plain identifier, so it can be used unquoted on every
@@ -1539,7 +1689,10 @@ mod tests {
         let empty = tempfile::tempdir().unwrap();
         match Project::discover(empty.path()) {
             Err(Error::Config { message }) => {
-                assert!(message.starts_with("No retort.toml in "), "{message}");
+                assert!(
+                    message.starts_with("No retort.toml or alembic.ini in "),
+                    "{message}"
+                );
                 assert!(message.ends_with(
                     "Run `retort init` to create a project here, or pass -c <project folder>."
                 ));
@@ -1547,15 +1700,12 @@ mod tests {
             other => panic!("{other:?}"),
         }
 
+        // An alembic.ini makes an Alembic project; a broken one says what is missing.
         std::fs::write(empty.path().join("alembic.ini"), "[alembic]\n").unwrap();
         for path in [empty.path().to_path_buf(), empty.path().join("alembic.ini")] {
             match Project::discover(&path) {
                 Err(Error::Config { message }) => {
-                    assert!(message.contains("Alembic project"), "{message}");
-                    assert!(
-                        message.contains("not support Alembic projects yet"),
-                        "{message}"
-                    );
+                    assert!(message.contains("No 'script_location' key"), "{message}");
                 }
                 other => panic!("{other:?}"),
             }
@@ -1688,6 +1838,70 @@ mod tests {
         let third = dir.path().join("third");
         std::fs::create_dir_all(third.join("migrations/versions")).unwrap();
         assert!(Project::init(&third, "migrations").is_ok());
+    }
+
+    #[test]
+    fn discover_alembic_projects() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::path::absolute(dir.path()).unwrap();
+        std::fs::create_dir_all(root.join("alembic/versions")).unwrap();
+        std::fs::write(
+            root.join("alembic/versions/a1.py"),
+            "\"\"\"first\n\nCreate Date: 2026-01-01\"\"\"\nrevision = 'a1'\ndown_revision = None\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("alembic.ini"),
+            "[alembic]\nscript_location = %(here)s/alembic\nsqlalchemy.url = sqlite:///app.db\n\
+             [second]\nscript_location = alembic\n",
+        )
+        .unwrap();
+        let project = Project::discover(&root).unwrap();
+        assert_eq!(project.kind(), ProjectKind::Alembic);
+        assert_eq!(project.config_path, root.join("alembic.ini"));
+        assert_eq!(project.versions_dir(), root.join("alembic/versions"));
+        assert_eq!(project.version_table, "alembic_version");
+        assert_eq!(project.url_source(None, None), UrlSource::AlembicIni);
+        assert_eq!(
+            project.database_url(None, None).unwrap().sqlite_path(),
+            Some(root.join("app.db").as_path())
+        );
+        let scripts = project.load_scripts().unwrap();
+        assert_eq!(scripts[0].revision.message, "first");
+
+        let second = Project::discover_with(&root.join("alembic.ini"), Some("second")).unwrap();
+        assert_eq!(second.alembic.as_ref().unwrap().section, "second");
+        let message = second.database_url(None, None).unwrap_err().to_string();
+        assert!(message.contains("No database URL: [second]"), "{message}");
+        assert!(second.database_url(Some("sqlite:///x.db"), None).is_ok());
+
+        let native = write_project("");
+        let message = Project::discover_with(native.path(), Some("x"))
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("is a Retort project"), "{message}");
+    }
+
+    #[test]
+    fn sqlalchemy_form() {
+        let url = parse("postgresql://us%40er:p%2Fw%25@db:5433/my%20db?sslmode=require");
+        assert_eq!(
+            url.to_sqlalchemy(Some("psycopg2")),
+            "postgresql+psycopg2://us%40er:p%2Fw%25@db:5433/my%20db?sslmode=require"
+        );
+        assert_eq!(
+            parse("mariadb://root@h/shop?charset=utf8mb4&ssl-mode=REQUIRED&ssl_ca=/ca.pem")
+                .to_sqlalchemy(Some("pymysql")),
+            "mariadb+pymysql://root@h/shop?charset=utf8mb4&ssl_ca=%2Fca.pem"
+        );
+        assert_eq!(
+            parse("sqlite:///data/a b.db").to_sqlalchemy(None),
+            "sqlite:////projects/demo/data/a%20b.db"
+        );
+        assert_eq!(
+            parse("postgres:///x?host=/run").to_sqlalchemy(None),
+            "postgresql://localhost/x?host=%2Frun"
+        );
     }
 
     #[test]

@@ -85,6 +85,21 @@ pub enum Error {
         version_rows: Vec<String>,
     },
 
+    /// The project's own Alembic, run through its Python, failed. `message` is Alembic's
+    /// `FAILED:` text or the exception's last line; `output` everything Alembic printed
+    /// (passwords masked), for "details". For a migration run, `revision` and `direction` name
+    /// the step that was running, `applied` what completed and is still in effect, and
+    /// `version_rows` what the version table says now.
+    #[error("{}", alembic_summary(revision.as_deref(), direction.as_deref(), message))]
+    Alembic {
+        message: String,
+        output: String,
+        revision: Option<String>,
+        direction: Option<String>,
+        applied: Vec<AppliedStep>,
+        version_rows: Vec<String>,
+    },
+
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -98,6 +113,16 @@ fn direction_word(direction: &str) -> &str {
         "up" => "Upgrade",
         "down" => "Downgrade",
         other => other,
+    }
+}
+
+fn alembic_summary(revision: Option<&str>, direction: Option<&str>, message: &str) -> String {
+    match (revision, direction) {
+        (Some(revision), Some(direction)) => format!(
+            "{} of {revision} failed in Alembic: {message}",
+            direction_word(direction)
+        ),
+        _ => format!("Alembic: {message}"),
     }
 }
 
@@ -137,6 +162,7 @@ impl Error {
             Error::Locked { .. } => "locked",
             Error::MigrationFailed { .. } => "migration_failed",
             Error::Cancelled { .. } => "cancelled",
+            Error::Alembic { .. } => "alembic",
             Error::Io { .. } => "io",
         }
     }

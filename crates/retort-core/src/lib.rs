@@ -4,6 +4,7 @@
 //! No UI dependencies live here: the CLI (`retort`) and the desktop app are thin hosts that call
 //! into [`ops`]. Everything below is testable without a window.
 
+pub mod alembic;
 pub mod config;
 pub mod db;
 pub mod dialect;
@@ -17,7 +18,7 @@ pub mod script;
 pub mod timeline;
 pub mod version_table;
 
-pub use config::{DatabaseUrl, Project, UrlSource};
+pub use config::{DatabaseUrl, Project, ProjectKind, UrlSource};
 pub use dialect::Dialect;
 pub use error::{Error, Result};
 pub use revision::{Direction, Plan, Revision, RevisionMap, RowChange, Step};

@@ -3,9 +3,13 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
+use crate::alembic::migrate::{self as alembic_migrate, AlembicTarget, Migration, NewScriptArgs};
+use crate::alembic::python::{self as alembic_python, PythonEnv};
+use crate::alembic::{self, GraphSource, NotStaticFile, VersionTableSource};
 use crate::config::{DatabaseUrl, Project};
 use crate::db::Database;
 use crate::dialect::Dialect;
@@ -21,6 +25,45 @@ pub struct Workspace {
     pub project: Project,
     pub map: RevisionMap,
     scripts: HashMap<String, Script>,
+    /// For an Alembic project: how its revisions were read and which Python runs it.
+    alembic: Option<AlembicState>,
+}
+
+#[derive(Debug, Clone)]
+struct AlembicState {
+    python_override: Option<PathBuf>,
+    /// Found and checked on first use (reading a project never needs Python unless a script
+    /// computes its header).
+    python: OnceLock<PythonEnv>,
+    graph_source: GraphSource,
+    computed_scripts: Vec<NotStaticFile>,
+}
+
+/// How to open a project.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// `-n/--name`: the section of an Alembic project's ini file (default `alembic`).
+    pub ini_section: Option<String>,
+    /// `--python`: the interpreter that runs an Alembic project (default: the project's
+    /// `.venv`/`venv`, then `VIRTUAL_ENV`, then `python3` on PATH).
+    pub python: Option<PathBuf>,
+}
+
+/// What an Alembic project is made of, for display.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AlembicInfo {
+    pub ini_path: PathBuf,
+    pub section: String,
+    pub script_location: PathBuf,
+    pub version_locations: Vec<PathBuf>,
+    pub version_table: String,
+    pub version_table_source: VersionTableSource,
+    /// `static` when every header was read without Python, `alembic` when Alembic listed them.
+    pub graph_source: GraphSource,
+    /// Scripts whose header only Python can tell (the reason Alembic was asked).
+    pub computed_scripts: Vec<NotStaticFile>,
+    /// The interpreter, once it has been needed.
+    pub python: Option<PythonEnv>,
 }
 
 /// One revision as shown by `heads`, `history` and `show`.
@@ -115,14 +158,42 @@ pub struct CreatedRevision {
 }
 
 impl Workspace {
-    /// Opens the project at `path` (a folder or its config file) and loads its revisions.
+    /// Opens the project at `path` (a folder, its retort.toml, or an Alembic ini file) and
+    /// loads its revisions.
     pub fn open(path: &Path) -> Result<Workspace> {
-        let project = Project::discover(path)?;
-        Workspace::from_project(project)
+        Workspace::open_with(path, &OpenOptions::default())
+    }
+
+    /// As [`Workspace::open`], with an ini section and an interpreter for Alembic projects.
+    pub fn open_with(path: &Path, options: &OpenOptions) -> Result<Workspace> {
+        let project = Project::discover_with(path, options.ini_section.as_deref())?;
+        Workspace::from_project_with(project, options.python.clone())
     }
 
     pub fn from_project(project: Project) -> Result<Workspace> {
-        let scripts = project.load_scripts()?;
+        Workspace::from_project_with(project, None)
+    }
+
+    /// `python` overrides the interpreter of an Alembic project (ignored for native ones).
+    pub fn from_project_with(project: Project, python: Option<PathBuf>) -> Result<Workspace> {
+        let (scripts, alembic) = match &project.alembic {
+            None => (project.load_scripts()?, None),
+            Some(settings) => {
+                let state_python = OnceLock::new();
+                let (scripts, scan, graph_source) = alembic::load_revisions(settings, || {
+                    let env = find_python(settings, python.as_deref())?;
+                    let _ = state_python.set(env.clone());
+                    Ok(env)
+                })?;
+                let state = AlembicState {
+                    python_override: python,
+                    python: state_python,
+                    graph_source,
+                    computed_scripts: scan.not_static,
+                };
+                (scripts, Some(state))
+            }
+        };
         let map = RevisionMap::new(scripts.iter().map(|s| s.revision.clone()).collect())?;
         let scripts = scripts
             .into_iter()
@@ -132,7 +203,64 @@ impl Workspace {
             project,
             map,
             scripts,
+            alembic,
         })
+    }
+
+    /// An Alembic project (alembic.ini), whose migrations run through its own Alembic.
+    pub fn is_alembic(&self) -> bool {
+        self.project.alembic.is_some()
+    }
+
+    /// What the Alembic project is made of; `None` for a native project.
+    pub fn alembic_info(&self) -> Option<AlembicInfo> {
+        let settings = self.project.alembic.as_ref()?;
+        let state = self.alembic.as_ref()?;
+        Some(AlembicInfo {
+            ini_path: settings.ini_path.clone(),
+            section: settings.section.clone(),
+            script_location: settings.script_location.clone(),
+            version_locations: settings.version_locations.clone(),
+            version_table: self.project.version_table.clone(),
+            version_table_source: settings.version_table_source,
+            graph_source: state.graph_source,
+            computed_scripts: state.computed_scripts.clone(),
+            python: state.python.get().cloned(),
+        })
+    }
+
+    /// Chooses the interpreter of an Alembic project (`None`: find it again).
+    pub fn set_python(&mut self, python: Option<PathBuf>) {
+        if let Some(state) = &mut self.alembic {
+            state.python_override = python;
+            state.python = OnceLock::new();
+        }
+    }
+
+    /// The Alembic project's interpreter, found and checked (it must import Alembic) on first
+    /// use. Errors say how to install Alembic or pick another interpreter.
+    pub fn python_env(&self) -> Result<PythonEnv> {
+        let (Some(settings), Some(state)) = (&self.project.alembic, &self.alembic) else {
+            return Err(Error::config(
+                "This is a Retort project; only Alembic projects run through Python",
+            ));
+        };
+        if let Some(env) = state.python.get() {
+            return Ok(env.clone());
+        }
+        let env = find_python(settings, state.python_override.as_deref())?;
+        Ok(state.python.get_or_init(|| env).clone())
+    }
+
+    /// The URL handed to the project's SQLAlchemy: as the user wrote it when it names the same
+    /// database, else rendered with a driver the interpreter has.
+    fn sqlalchemy_url(&self, url: &DatabaseUrl, env: &PythonEnv) -> Result<String> {
+        let env_url = std::env::var("DATABASE_URL").ok();
+        let candidates: Vec<&str> = [env_url.as_deref(), self.project.url.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        alembic_python::sqlalchemy_url(url, &candidates, &self.project.root, env)
     }
 
     pub fn script(&self, revision: &str) -> Option<&Script> {
@@ -268,6 +396,37 @@ impl Workspace {
         if let RunCommand::Upgrade(target) | RunCommand::Downgrade(target) = command {
             reject_range(target)?;
         }
+        if let (Some(settings), Some(migration)) = (&self.project.alembic, migration_of(command)) {
+            // Migration code is Python: the project's own Alembic runs it.
+            let env = self.python_env()?;
+            let sqlalchemy_url = self.sqlalchemy_url(url, &env)?;
+            let target = AlembicTarget {
+                settings,
+                env: &env,
+                map: &self.map,
+                version_table: &self.project.version_table,
+            };
+            let report = alembic_migrate::run_online(
+                &target,
+                url,
+                &sqlalchemy_url,
+                migration,
+                |rows: &[String]| match migration {
+                    Migration::Upgrade(target) => self.map.upgrade_plan(rows, target),
+                    Migration::Downgrade(target) => self.map.downgrade_plan(rows, target),
+                },
+                options,
+                on_event,
+            )
+            .await?;
+            let mut current = report.version_rows.clone();
+            current.sort();
+            return Ok(RunOutcome {
+                steps: report.steps.iter().map(|s| self.summarise(s)).collect(),
+                current,
+                duration_ms: report.duration.as_millis() as u64,
+            });
+        }
         let mut db = Database::connect(url).await?;
         let mut options = options.clone();
         options.transaction_per_migration |= self.project.transaction_per_migration;
@@ -295,9 +454,73 @@ impl Workspace {
         })
     }
 
+    /// Offline SQL for the database `url` names. For an Alembic project, upgrade and
+    /// downgrade scripts come from its own Alembic (`--sql`) with that URL, so dialect details
+    /// (e.g. `mariadb://` vs `mysql://`) match; everything else as [`Workspace::offline_sql`].
+    pub fn offline_sql_for(&self, url: &DatabaseUrl, command: RunCommand<'_>) -> Result<String> {
+        match (&self.project.alembic, migration_of(command)) {
+            (Some(_), Some(_)) => {
+                let env = self.python_env()?;
+                let sqlalchemy_url = self.sqlalchemy_url(url, &env)?;
+                self.alembic_offline_sql(&env, &sqlalchemy_url, command)
+            }
+            _ => self.offline_sql(url.dialect(), command),
+        }
+    }
+
+    fn alembic_offline_sql(
+        &self,
+        env: &PythonEnv,
+        sqlalchemy_url: &str,
+        command: RunCommand<'_>,
+    ) -> Result<String> {
+        let Some(settings) = &self.project.alembic else {
+            return Err(Error::config("not an Alembic project"));
+        };
+        let Some(migration) = migration_of(command) else {
+            return Err(Error::config(
+                "only upgrade and downgrade run through Alembic",
+            ));
+        };
+        // The native plan first: the same errors as Alembic's, without starting Python.
+        self.native_offline_plan(command)?;
+        let target = AlembicTarget {
+            settings,
+            env,
+            map: &self.map,
+            version_table: &self.project.version_table,
+        };
+        alembic_migrate::offline_sql(&target, sqlalchemy_url, migration)
+    }
+
     /// Offline SQL (`--sql`): the script a DBA could run by hand. `argument` is `TARGET` or
-    /// `FROM:TARGET` (required for downgrade, as in Alembic).
+    /// `FROM:TARGET` (required for downgrade, as in Alembic). For an Alembic project, upgrade
+    /// and downgrade come from its Alembic with a URL of that dialect and no database (prefer
+    /// [`Workspace::offline_sql_for`] when the URL is known).
     pub fn offline_sql(&self, dialect: Dialect, command: RunCommand<'_>) -> Result<String> {
+        if self.is_alembic() && migration_of(command).is_some() {
+            let env = self.python_env()?;
+            let placeholder = match dialect {
+                Dialect::Sqlite => "sqlite://",
+                Dialect::Postgresql => "postgresql://localhost/offline",
+                Dialect::Mysql => "mysql://localhost/offline",
+            };
+            return self.alembic_offline_sql(&env, placeholder, command);
+        }
+        let (start, plan) = self.native_offline_plan(command)?;
+        let create_table = start.is_none();
+        runner::offline_sql(
+            dialect,
+            &self.project.version_table,
+            &self.scripts,
+            &plan,
+            self.project.transaction_per_migration,
+            create_table,
+        )
+    }
+
+    /// The plan of an offline run and its `FROM` revision, if one was given.
+    fn native_offline_plan<'c>(&self, command: RunCommand<'c>) -> Result<(Option<&'c str>, Plan)> {
         let (start, plan) = match command {
             RunCommand::Upgrade(argument) => {
                 let (start, target) = split_range(argument);
@@ -334,15 +557,7 @@ impl Workspace {
                 (start, self.stamp_plan(&rows, &plain_targets, false)?)
             }
         };
-        let create_table = start.is_none();
-        runner::offline_sql(
-            dialect,
-            &self.project.version_table,
-            &self.scripts,
-            &plan,
-            self.project.transaction_per_migration,
-            create_table,
-        )
+        Ok((start, plan))
     }
 
     fn offline_start(&self, start: Option<&str>) -> Result<Vec<String>> {
@@ -366,8 +581,20 @@ impl Workspace {
         }
     }
 
-    /// `revision -m MSG`: writes a new, empty revision script and returns where.
+    /// `revision -m MSG`: writes a new, empty revision script and returns where. For an
+    /// Alembic project, its Alembic writes the `.py` script from the project's template.
     pub fn new_revision(&self, options: &NewRevisionOptions) -> Result<CreatedRevision> {
+        if self.is_alembic() {
+            return self.alembic_new_script(&NewScriptArgs {
+                message: &options.message,
+                head: options.head.as_deref(),
+                splice: options.splice,
+                branch_labels: &options.branch_labels,
+                depends_on: &options.depends_on,
+                rev_id: options.rev_id.as_deref(),
+                merge: None,
+            });
+        }
         let parents = self
             .map
             .new_revision_parents(options.head.as_deref(), options.splice)?;
@@ -399,8 +626,31 @@ impl Workspace {
         message: &str,
         rev_id: Option<String>,
     ) -> Result<CreatedRevision> {
+        if self.is_alembic() {
+            return self.alembic_new_script(&NewScriptArgs {
+                message,
+                rev_id: rev_id.as_deref(),
+                merge: Some(revisions),
+                ..NewScriptArgs::default()
+            });
+        }
         let parents = self.map.resolve_merge_parents(revisions)?;
         self.write_revision(rev_id, parents, Vec::new(), Vec::new(), message)
+    }
+
+    fn alembic_new_script(&self, args: &NewScriptArgs<'_>) -> Result<CreatedRevision> {
+        let Some(settings) = &self.project.alembic else {
+            return Err(Error::config("not an Alembic project"));
+        };
+        let env = self.python_env()?;
+        let path = alembic_migrate::new_script(settings, &env, args)?;
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let header = alembic::pyscript::parse_header(&text).unwrap_or_default();
+        Ok(CreatedRevision {
+            revision: header.revision.unwrap_or_default(),
+            down_revisions: header.down_revisions.unwrap_or_default(),
+            path,
+        })
     }
 
     fn write_revision(
@@ -458,6 +708,20 @@ pub enum RunCommand<'a> {
     Upgrade(&'a str),
     Downgrade(&'a str),
     Stamp { targets: &'a [String], purge: bool },
+}
+
+/// Upgrade and downgrade run migration code; for an Alembic project, that is Python's.
+fn migration_of(command: RunCommand<'_>) -> Option<Migration<'_>> {
+    match command {
+        RunCommand::Upgrade(target) => Some(Migration::Upgrade(target)),
+        RunCommand::Downgrade(target) => Some(Migration::Downgrade(target)),
+        RunCommand::Stamp { .. } => None,
+    }
+}
+
+fn find_python(settings: &alembic::AlembicSettings, python: Option<&Path>) -> Result<PythonEnv> {
+    let interpreter = alembic_python::find_interpreter(settings.here(), python)?;
+    alembic_python::probe(interpreter, settings.here())
 }
 
 fn reject_range(target: &str) -> Result<()> {

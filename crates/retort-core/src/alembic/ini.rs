@@ -95,7 +95,7 @@ impl IniFile {
             return Ok(None);
         };
         let mut out = String::new();
-        self.interpolate(section, &key.to_lowercase(), raw, raw, &mut out, 1)
+        self.interpolate(section, raw, raw, &mut out, 1)
             .map_err(|reason| {
                 Error::config(format!(
                     "{}: [{section}] {}: {reason}",
@@ -117,7 +117,6 @@ impl IniFile {
     fn interpolate(
         &self,
         section: &str,
-        option: &str,
         raw_value: &str,
         rest: &str,
         out: &mut String,
@@ -161,7 +160,7 @@ impl IniFile {
                         )
                     })?;
                     if value.contains('%') {
-                        self.interpolate(section, option, raw_value, value, out, depth + 1)?;
+                        self.interpolate(section, raw_value, value, out, depth + 1)?;
                     } else {
                         out.push_str(value);
                     }
@@ -252,7 +251,9 @@ impl IniFile {
                 bad_lines.push(lineno);
                 continue;
             };
-            let key = value[..delimiter].trim_end_matches(is_py_space).to_lowercase();
+            let key = value[..delimiter]
+                .trim_end_matches(is_py_space)
+                .to_lowercase();
             if key.is_empty() {
                 bad_lines.push(lineno);
                 continue;
@@ -379,8 +380,10 @@ mod tests {
 
     #[test]
     fn keys_values_and_sections() {
-        let file = ini("# comment\n; other comment\n[alembic]\nScript_Location = %(here)s/alembic\n\
-             sqlalchemy.url: sqlite:///app.db   \n  \n[Other]\nkey=  spaced value  \n");
+        let file = ini(
+            "# comment\n; other comment\n[alembic]\nScript_Location = %(here)s/alembic\n\
+             sqlalchemy.url: sqlite:///app.db   \n  \n[Other]\nkey=  spaced value  \n",
+        );
         assert_eq!(file.section_names(), vec!["alembic", "Other"]);
         assert_eq!(
             get(&file, "alembic", "script_location").as_deref(),
@@ -391,7 +394,11 @@ mod tests {
             Some("sqlite:///app.db")
         );
         assert_eq!(get(&file, "Other", "key").as_deref(), Some("spaced value"));
-        assert_eq!(get(&file, "other", "key"), None, "sections are case-sensitive");
+        assert_eq!(
+            get(&file, "other", "key"),
+            None,
+            "sections are case-sensitive"
+        );
         assert_eq!(get(&file, "alembic", "missing"), None);
         assert!(!file.has_option("nosection", "here"));
         assert!(file.has_option("alembic", "here"));
@@ -439,7 +446,10 @@ mod tests {
         ] {
             let message = file.get("alembic", key).unwrap_err().to_string();
             assert!(message.contains(expected), "{key}: {message}");
-            assert!(message.starts_with("/proj/alembic.ini: [alembic] "), "{message}");
+            assert!(
+                message.starts_with("/proj/alembic.ini: [alembic] "),
+                "{message}"
+            );
         }
     }
 

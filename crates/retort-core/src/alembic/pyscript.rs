@@ -68,7 +68,10 @@ pub fn parse_header(text: &str) -> Result<PyHeader, NotStatic> {
     let mut first_statement = true;
 
     for line in &lines {
-        while blocks.last().is_some_and(|(indent, _)| line.indent <= *indent) {
+        while blocks
+            .last()
+            .is_some_and(|(indent, _)| line.indent <= *indent)
+        {
             blocks.pop();
         }
         if first_statement {
@@ -134,6 +137,29 @@ pub fn parse_header(text: &str) -> Result<PyHeader, NotStatic> {
     Ok(header)
 }
 
+/// The first `name="literal"` keyword argument anywhere in `text` (e.g. `version_table=` in
+/// env.py's `context.configure(...)`); `None` when absent or not a plain string.
+pub fn keyword_string_argument(text: &str, name: &str) -> Option<String> {
+    let text = text.replace("\r\n", "\n");
+    let lines = logical_lines(&text).ok()?;
+    lines.iter().find_map(|line| {
+        line.tokens
+            .windows(3)
+            .find_map(|w| match (&w[0].kind, &w[2].kind) {
+                (Kind::Name(n), Kind::Str(literal))
+                    if n == name
+                        && w[1].is_op("=")
+                        && w[0].depth > 0
+                        && !literal.is_bytes()
+                        && !literal.is_fstring() =>
+                {
+                    literal.decode().ok()
+                }
+                _ => None,
+            })
+    })
+}
+
 fn not_static(line: usize, name: &str, reason: impl Into<String>) -> NotStatic {
     NotStatic {
         line,
@@ -155,7 +181,10 @@ fn statement(line: &LogicalLine, header: &mut PyHeader) -> Result<(), NotStatic>
             _ => None,
         })
     };
-    if matches!(first_name, "import" | "from" | "del" | "global" | "nonlocal") {
+    if matches!(
+        first_name,
+        "import" | "from" | "del" | "global" | "nonlocal"
+    ) {
         if let Some(name) = mentioned(tokens) {
             if first_name != "global" && first_name != "nonlocal" {
                 return Err(not_static(
@@ -685,7 +714,9 @@ fn logical_lines(text: &str) -> Result<Vec<LogicalLine>, NotStatic> {
                 let word: String = chars[start..i].iter().collect();
                 let lower = word.to_lowercase();
                 let is_prefix = lower.len() <= 2
-                    && lower.chars().all(|c| matches!(c, 'r' | 'u' | 'b' | 'f' | 't'))
+                    && lower
+                        .chars()
+                        .all(|c| matches!(c, 'r' | 'u' | 'b' | 'f' | 't'))
                     && matches!(chars.get(i), Some('"' | '\''));
                 if is_prefix {
                     let (literal, end, newlines) = read_string(&chars, i, lower)
@@ -761,7 +792,10 @@ fn logical_lines(text: &str) -> Result<Vec<LogicalLine>, NotStatic> {
         }
     }
     if depth > 0 {
-        return Err(source_error(line, "an unclosed bracket at the end of the file"));
+        return Err(source_error(
+            line,
+            "an unclosed bracket at the end of the file",
+        ));
     }
     if !current.is_empty() {
         lines.push(LogicalLine {
@@ -801,7 +835,10 @@ fn read_string(chars: &[char], start: usize, prefix: String) -> Option<(StrLiter
         {
             let body: String = chars[start + open_len..i].iter().collect();
             let end = i + open_len;
-            let source: String = prefix.chars().chain(chars[start..end].iter().copied()).collect();
+            let source: String = prefix
+                .chars()
+                .chain(chars[start..end].iter().copied())
+                .collect();
             return Some((
                 StrLiteral {
                     prefix,
@@ -913,7 +950,9 @@ mod tests {
         assert_eq!(header("import os\n'not first'\n").docstring, None);
         assert_eq!(header("r'raw \\n'\n").docstring.as_deref(), Some("raw \\n"));
         assert_eq!(
-            header("\u{feff}\"\"\"crlf\r\nline\"\"\"\r\n").docstring.as_deref(),
+            header("\u{feff}\"\"\"crlf\r\nline\"\"\"\r\n")
+                .docstring
+                .as_deref(),
             Some("crlf\nline")
         );
     }
@@ -935,7 +974,10 @@ mod tests {
             ("revision = None\n", "revision"),
             ("revision = 'a'\nrevision += 'b'\n", "revision"),
             ("if True:\n    revision = 'a'\n", "revision"),
-            ("try:\n    from x import revision\nexcept ImportError:\n    pass\n", "revision"),
+            (
+                "try:\n    from x import revision\nexcept ImportError:\n    pass\n",
+                "revision",
+            ),
             ("from ids import revision\n", "revision"),
             ("import x as depends_on\n", "depends_on"),
             ("revision, down_revision = 'a', None\n", "revision"),
@@ -964,6 +1006,16 @@ mod tests {
         let h = header("revision = 'a'; down_revision = 'b'\ndef upgrade(revision=None): pass\n");
         assert_eq!(h.revision.as_deref(), Some("a"));
         assert_eq!(h.down_revisions, Some(strings(&["b"])));
+    }
+
+    #[test]
+    fn keyword_arguments_in_env_py() {
+        let env = "# version_table='commented'\ncontext.configure(\n    connection=c,\n    version_table=\"my_versions\",\n)\nx(version_table_schema=schema)\n";
+        assert_eq!(
+            keyword_string_argument(env, "version_table").as_deref(),
+            Some("my_versions")
+        );
+        assert_eq!(keyword_string_argument(env, "version_table_schema"), None);
     }
 
     #[test]
