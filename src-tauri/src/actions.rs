@@ -132,6 +132,9 @@ impl AppState {
                 false,
             ),
         };
+        if ws.is_alembic() {
+            return self.alembic_offline_sql(&ws, command, &rows).await;
+        }
         let plan = match command {
             RunCommand::Upgrade(target) => ws.upgrade_plan(&rows, target)?,
             RunCommand::Downgrade(target) => ws.downgrade_plan(&rows, target)?,
@@ -148,6 +151,48 @@ impl AppState {
             ws.project.transaction_per_migration,
             !table_exists,
         )?)
+    }
+
+    /// Show SQL for an Alembic project: its own Alembic renders it (`--sql` with `FROM:TO`),
+    /// starting from the database's single current revision, as Alembic's offline mode needs.
+    async fn alembic_offline_sql(
+        &self,
+        ws: &Workspace,
+        command: RunCommand<'_>,
+        rows: &[String],
+    ) -> Result<String, ApiError> {
+        let start = match rows {
+            [] => None,
+            [one] => Some(one.as_str()),
+            _ => {
+                return Err(Error::command(
+                    "Alembic's --sql mode starts from one revision, and the database is on several; \
+                     run the action itself, or use `retort upgrade FROM:TO --sql` for one branch",
+                )
+                .into())
+            }
+        };
+        let ranged = |target: &str| match start {
+            Some(from) => format!("{from}:{target}"),
+            None => target.to_string(),
+        };
+        let url = match self.session().selected.clone() {
+            Some(selected) => selected.url,
+            None => ws.project.database_url(None, None)?,
+        };
+        let sql = match command {
+            RunCommand::Upgrade(target) => {
+                ws.offline_sql_for(&url, RunCommand::Upgrade(&ranged(target)))
+            }
+            RunCommand::Downgrade(target) => {
+                ws.offline_sql_for(&url, RunCommand::Downgrade(&ranged(target)))
+            }
+            RunCommand::Stamp { targets, purge } => {
+                let targets: Vec<String> = targets.iter().map(|t| ranged(t)).collect();
+                ws.offline_sql_for(&url, RunCommand::Stamp { targets: &targets, purge })
+            }
+        };
+        Ok(sql?)
     }
 
     /// Runs `action` on the selected database, sending every progress event to `on_event`, and

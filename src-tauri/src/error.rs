@@ -179,6 +179,28 @@ impl From<&Error> for ApiError {
                     version_rows: version_rows.clone(),
                 }),
             ),
+            Error::Alembic {
+                output,
+                revision,
+                direction,
+                applied,
+                version_rows,
+                ..
+            } => (
+                Some(output.clone()),
+                Some(RunFailure {
+                    revision: revision.clone(),
+                    direction: direction.clone(),
+                    path: None,
+                    line: None,
+                    statement: None,
+                    db_message: None,
+                    applied: applied.iter().map(AppliedStepView::from).collect(),
+                    statements_applied: Vec::new(),
+                    rolled_back: false,
+                    version_rows: version_rows.clone(),
+                }),
+            ),
             _ => (None, None),
         };
         ApiError {

@@ -245,7 +245,7 @@ fn print_alembic_error(error: &retort_core::Error, json: bool) -> bool {
         return true;
     }
     eprintln!("FAILED: {error}");
-    if !output.is_empty() {
+    if !output.is_empty() && output.trim() != format!("FAILED: {message}") {
         eprintln!("  Alembic's output:");
         for line in output.lines() {
             eprintln!("    {line}");

@@ -524,7 +524,8 @@ fn help_has_examples() {
 async fn demo_project_round_trips_on_every_database() {
     use retort_core::Dialect;
     for dialect in Dialect::ALL {
-        let Some(db) = retort_testkit::TestDb::new(dialect, "demo_project_round_trips").await else {
+        let Some(db) = retort_testkit::TestDb::new(dialect, "demo_project_round_trips").await
+        else {
             continue;
         };
         let demo = Demo::new();
@@ -549,7 +550,10 @@ async fn demo_project_round_trips_on_every_database() {
 #[test]
 fn history_ranges_with_current_read_the_database() {
     let demo = Demo::new();
-    demo.retort().args(["-q", "upgrade", "4c9a"]).assert().success();
+    demo.retort()
+        .args(["-q", "upgrade", "4c9a"])
+        .assert()
+        .success();
     // `current:` starts at the database's revision; without -i nothing is marked.
     demo.retort()
         .args(["history", "-r", "current:"])

@@ -14,6 +14,7 @@ pub mod preview;
 pub mod probe;
 pub mod revision;
 pub mod runner;
+pub mod schema;
 pub mod script;
 pub mod timeline;
 pub mod version_table;

@@ -645,9 +645,16 @@ impl Workspace {
         let env = self.python_env()?;
         let path = alembic_migrate::new_script(settings, &env, args)?;
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        // A template that computes the header still names the file `<id>_<slug>.py`.
         let header = alembic::pyscript::parse_header(&text).unwrap_or_default();
+        let from_file_name = || {
+            path.file_stem()
+                .map(|stem| stem.to_string_lossy())
+                .and_then(|stem| stem.split('_').next().map(str::to_string))
+                .unwrap_or_default()
+        };
         Ok(CreatedRevision {
-            revision: header.revision.unwrap_or_default(),
+            revision: header.revision.unwrap_or_else(from_file_name),
             down_revisions: header.down_revisions.unwrap_or_default(),
             path,
         })

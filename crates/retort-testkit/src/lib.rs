@@ -136,4 +136,3 @@ pub async fn admin_execute(dialect: Dialect, admin_url: &str, sql: &str) {
         Dialect::Sqlite => {}
     }
 }
-

@@ -240,11 +240,8 @@ pub fn sqlalchemy_url(
         let same = DatabaseUrl::parse(raw, base_dir).is_ok_and(|parsed| parsed == *url);
         let explicit_driver = scheme.contains('+');
         let usable = match url.dialect() {
-            Dialect::Sqlite => {
-                raw.starts_with("sqlite:///") && !raw.starts_with("sqlite:////")
-                    || raw.starts_with("sqlite:////")
-                    || raw.starts_with("sqlite+")
-            }
+            // sqlx's `sqlite:rel.db` / `sqlite://rel.db` mean something else to SQLAlchemy.
+            Dialect::Sqlite => raw.starts_with("sqlite:///") || raw.starts_with("sqlite+"),
             Dialect::Postgresql => scheme.starts_with("postgresql"),
             Dialect::Mysql => explicit_driver,
         };
@@ -835,6 +832,66 @@ mod tests {
             "Can't locate revision identified by 'x'"
         );
         assert!(!failed.output().contains("secret"));
+    }
+
+    fn env_with(drivers: &[&str]) -> PythonEnv {
+        PythonEnv {
+            interpreter: Interpreter {
+                path: PathBuf::from("/venv/bin/python"),
+                source: PythonSource::Override,
+            },
+            python_version: "3.11".into(),
+            alembic_version: "1.20.1".into(),
+            sqlalchemy_version: None,
+            drivers: drivers.iter().map(|d| d.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn urls_for_sqlalchemy() {
+        let base = Path::new("/p");
+        let parse = |raw: &str| DatabaseUrl::parse(raw, base).unwrap();
+        let env = env_with(&["psycopg2", "pymysql"]);
+        // As written when it names the same database.
+        let url = parse("postgresql://u:p%25w@h/db");
+        let raw = "postgresql+asyncpg://u:p%25w@h/db";
+        assert_eq!(sqlalchemy_url(&url, &[raw], base, &env).unwrap(), raw);
+        // Another database of the same dialect keeps the ini's driver.
+        let other = parse("postgres://u@other/db2");
+        assert_eq!(
+            sqlalchemy_url(&other, &[raw], base, &env).unwrap(),
+            "postgresql+asyncpg://u@other/db2"
+        );
+        // No hint: the first driver the interpreter has; sqlx-only forms are re-rendered.
+        assert_eq!(
+            sqlalchemy_url(
+                &parse("mysql://root@h/x"),
+                &["mysql://root@h/x"],
+                base,
+                &env
+            )
+            .unwrap(),
+            "mysql+pymysql://root@h/x"
+        );
+        assert_eq!(
+            sqlalchemy_url(&parse("sqlite:rel.db"), &["sqlite:rel.db"], base, &env).unwrap(),
+            "sqlite:////p/rel.db"
+        );
+        assert_eq!(
+            sqlalchemy_url(
+                &parse("sqlite:///rel.db"),
+                &["sqlite:///rel.db"],
+                base,
+                &env
+            )
+            .unwrap(),
+            "sqlite:///rel.db"
+        );
+        let message = sqlalchemy_url(&parse("mysql://h/x"), &[], base, &env_with(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("-m pip install pymysql"), "{message}");
+        assert!(sqlalchemy_url(&parse("sqlite://"), &[], base, &env).is_err());
     }
 
     #[test]
