@@ -32,6 +32,7 @@ pub struct AppState {
     pub(crate) session: Mutex<Session>,
     pub(crate) runs: Mutex<HashMap<String, CancelToken>>,
     pub(crate) activity: ActivityLog,
+    pub(crate) last_schema_diff: Mutex<Option<crate::schema::RunSchemaDiff>>,
 }
 
 #[derive(Default)]
@@ -79,6 +80,7 @@ impl AppState {
             session: Mutex::new(Session::default()),
             runs: Mutex::new(HashMap::new()),
             activity,
+            last_schema_diff: Mutex::new(None),
         }
     }
 
@@ -109,8 +111,12 @@ impl AppState {
         }
     }
 
-    /// Opens the last project, or the demo project on first run (or when the last one is gone).
+    /// Opens the project named on the command line (`retort-desktop PATH`), else the last
+    /// project, else the demo project (first run, or when the last one is gone).
     pub async fn open_startup_project(&self) -> Result<ProjectView, ApiError> {
+        if let Some(path) = std::env::args_os().nth(1) {
+            return self.open_project(Path::new(&path)).await;
+        }
         let recent = store::read_recent(&self.paths.recent_file()).unwrap_or_default();
         if let Some(last) = recent.first() {
             match self.open_project(Path::new(&last.path)).await {
