@@ -29,7 +29,7 @@ instructions() {
 }
 rm -f "$work/apply/bench.db" "$work/apply/shell.db"
 echo "retort upgrade head:     $(instructions "$retort" -q -c "$work/apply" upgrade head)"
-echo "sqlite3 shell, same SQL: $(instructions sh -c "sqlite3 $work/apply/shell.db < $work/apply/all_up.sql")"
+echo "sqlite3 shell, same SQL: $(instructions sqlite3 "$work/apply/shell.db" < "$work/apply/all_up.sql")"
 
 step "10,000-revision graph"
 hyperfine --warmup 2 --runs 20 --export-markdown "$work/graph.md" \

@@ -164,13 +164,11 @@ impl AppState {
         let start = match rows {
             [] => None,
             [one] => Some(one.as_str()),
-            _ => {
-                return Err(Error::command(
-                    "Alembic's --sql mode starts from one revision, and the database is on several; \
+            _ => return Err(Error::command(
+                "Alembic's --sql mode starts from one revision, and the database is on several; \
                      run the action itself, or use `retort upgrade FROM:TO --sql` for one branch",
-                )
-                .into())
-            }
+            )
+            .into()),
         };
         let ranged = |target: &str| match start {
             Some(from) => format!("{from}:{target}"),
@@ -189,7 +187,13 @@ impl AppState {
             }
             RunCommand::Stamp { targets, purge } => {
                 let targets: Vec<String> = targets.iter().map(|t| ranged(t)).collect();
-                ws.offline_sql_for(&url, RunCommand::Stamp { targets: &targets, purge })
+                ws.offline_sql_for(
+                    &url,
+                    RunCommand::Stamp {
+                        targets: &targets,
+                        purge,
+                    },
+                )
             }
         };
         Ok(sql?)

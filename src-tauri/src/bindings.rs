@@ -11,6 +11,8 @@ use retort_core::ops::RunOutcome;
 use retort_core::preview::Preview;
 use retort_core::probe::ConnectionTest;
 use retort_core::runner::ProgressEvent;
+use retort_core::schema::{Schema, SchemaDiff};
+use retort_core::schema_rows::TableRows;
 use ts_rs::{Config, ExportError, TS};
 
 use crate::dto::{
@@ -19,7 +21,9 @@ use crate::dto::{
 };
 use crate::error::ApiError;
 
-pub const INDEX_FILE: &str = "index.ts";
+/// Not `index.ts`: the engine's `Index` type is exported as `Index.ts`, and the two names must
+/// not differ only in case (case-insensitive file systems, TypeScript's casing check).
+pub const INDEX_FILE: &str = "_index.ts";
 
 /// `ui/src/api/bindings/` of this checkout.
 pub fn committed_dir() -> PathBuf {
@@ -29,7 +33,7 @@ pub fn committed_dir() -> PathBuf {
 }
 
 /// Writes one `<Type>.ts` per type (the command types and everything they use) and an
-/// `index.ts` re-exporting them all. Returns the type names, sorted.
+/// `_index.ts` re-exporting them all. Returns the type names, sorted.
 pub fn export(dir: &Path) -> Result<Vec<String>, ExportError> {
     let config = Config::new().with_large_int("number").with_out_dir(dir);
     AppInfo::export_all(&config)?;
@@ -45,6 +49,9 @@ pub fn export(dir: &Path) -> Result<Vec<String>, ExportError> {
     ProgressEvent::export_all(&config)?;
     RunOutcome::export_all(&config)?;
     ActivityEntry::export_all(&config)?;
+    Schema::export_all(&config)?;
+    SchemaDiff::export_all(&config)?;
+    TableRows::export_all(&config)?;
     ApiError::export_all(&config)?;
 
     let mut names: Vec<String> = std::fs::read_dir(dir)?

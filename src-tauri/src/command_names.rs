@@ -29,6 +29,10 @@ pub const COMMANDS: &[&str] = &[
     "offline_sql",
     "run_action",
     "cancel_run",
+    "run_schema_diff",
+    // Schema
+    "schema_snapshot",
+    "table_rows",
     // Activity log
     "activity_list",
     "export_activity",

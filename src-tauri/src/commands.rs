@@ -9,6 +9,8 @@ use retort_core::ops::RunOutcome;
 use retort_core::preview::Preview;
 use retort_core::probe::ConnectionTest;
 use retort_core::runner::ProgressEvent;
+use retort_core::schema::{Schema, SchemaDiff};
+use retort_core::schema_rows::TableRows;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
@@ -193,7 +195,7 @@ pub async fn run_action(
     on_event: Channel<ProgressEvent>,
 ) -> Result<RunOutcome> {
     state
-        .run_action(&action, &run_id, confirm_database.as_deref(), |event| {
+        .run_action_with_diff(&action, &run_id, confirm_database.as_deref(), |event| {
             if let Err(e) = on_event.send(event) {
                 // The window went away; the run goes on and is logged.
                 tracing::debug!(error = %e, "progress event not delivered");
@@ -207,6 +209,38 @@ pub async fn run_action(
 pub async fn cancel_run(state: State<'_, AppState>, run_id: String) -> Result<()> {
     state.cancel_run(&run_id);
     Ok(())
+}
+
+/// What run `runId` changed in the schema (snapshots before and after); `null` when it was not
+/// the last run or a snapshot failed.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(run_id = %run_id))]
+pub async fn run_schema_diff(
+    state: State<'_, AppState>,
+    run_id: String,
+) -> Result<Option<SchemaDiff>> {
+    Ok(state.run_schema_diff(&run_id))
+}
+
+// ---- Schema ----------------------------------------------------------------------------------
+
+/// The selected database's schema; `schema` picks a PostgreSQL schema / MySQL database.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub async fn schema_snapshot(state: State<'_, AppState>, schema: Option<String>) -> Result<Schema> {
+    state.schema_snapshot(schema.as_deref()).await
+}
+
+/// A table's row count and its first `limit` rows (at most 1,000).
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(table = %table, limit))]
+pub async fn table_rows(
+    state: State<'_, AppState>,
+    schema: Option<String>,
+    table: String,
+    limit: u32,
+) -> Result<TableRows> {
+    state.table_rows(schema.as_deref(), &table, limit).await
 }
 
 // ---- Activity log ----------------------------------------------------------------------------

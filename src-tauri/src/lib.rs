@@ -20,6 +20,7 @@ pub mod error;
 pub mod keychain;
 pub mod logging;
 pub mod paths;
+mod schema;
 pub mod state;
 mod store;
 
@@ -61,6 +62,9 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::offline_sql,
         commands::run_action,
         commands::cancel_run,
+        commands::run_schema_diff,
+        commands::schema_snapshot,
+        commands::table_rows,
         commands::activity_list,
         commands::export_activity,
     ]

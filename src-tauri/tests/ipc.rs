@@ -93,7 +93,9 @@ fn every_command_is_registered_and_allowed() {
         "run_action" => json!({
             "action": upgrade("+1"), "runId": "r1", "confirmDatabase": null, "onEvent": "__CHANNEL__:1"
         }),
-        "cancel_run" => json!({ "runId": "r1" }),
+        "cancel_run" | "run_schema_diff" => json!({ "runId": "r1" }),
+        "schema_snapshot" => json!({ "schema": null }),
+        "table_rows" => json!({ "schema": null, "table": "nope", "limit": 5 }),
         _ => json!({}),
     };
     for command in COMMANDS {

@@ -154,6 +154,18 @@ enum Command {
         #[arg(long)]
         sql: bool,
     },
+    /// Show the database's schema: a table list, or one table's columns, keys and DDL
+    #[command(
+        after_help = "Examples:\n  retort schema\n  retort schema users\n  retort schema --schema public --schema audit --json"
+    )]
+    Schema {
+        /// A table or view (`name` or `schema.name`); without it, every table is listed
+        table: Option<String>,
+        /// PostgreSQL schema / MySQL database to read (repeatable; default: the search_path or
+        /// the current database)
+        #[arg(long = "schema", value_name = "NAME")]
+        schemas: Vec<String>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -353,6 +365,11 @@ async fn execute(cli: Cli) -> Result<()> {
                 ws.show(&revision)?
             };
             out.show(&infos)
+        }
+        Command::Schema { table, schemas } => {
+            let url = ws.database_url(cli.url.as_deref())?;
+            let schema = ws.schema(&url, &schemas).await?;
+            out.schema(&schema, table.as_deref())
         }
         Command::Current { verbose } => {
             let url = ws.database_url(cli.url.as_deref())?;

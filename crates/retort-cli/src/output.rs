@@ -372,3 +372,279 @@ fn verbose_entry(info: &RevisionInfo) -> String {
     out.push('\n');
     out
 }
+
+/// `retort schema`: a table list like psql's `\dt`, or one table like `\d TABLE`.
+impl Output {
+    pub fn schema(&self, schema: &retort_core::schema::Schema, table: Option<&str>) -> Result<()> {
+        let Some(wanted) = table else {
+            if self.json {
+                #[derive(serde::Serialize)]
+                struct Whole<'a> {
+                    schema: &'a retort_core::schema::Schema,
+                }
+                return print_json_fast(&Whole { schema });
+            }
+            print!("{}", schema_list_text(schema));
+            return Ok(());
+        };
+        let found = schema.find(wanted).ok_or_else(|| {
+            let names: Vec<String> = schema
+                .relations()
+                .map(|t| t.display_name(schema.default_schema.as_deref()))
+                .collect();
+            Error::command(format!(
+                "No table or view named '{wanted}' in {}. Tables: {}",
+                schema.schemas.join(", "),
+                if names.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ))
+        })?;
+        let referenced_by = schema.references_to(found);
+        if self.json {
+            return self.emit(json!({ "table": found, "referenced_by": referenced_by }));
+        }
+        print!("{}", schema_table_text(schema, found));
+        Ok(())
+    }
+}
+
+/// Large schemas: serialise straight into a buffered stdout (building a `Value` first and
+/// printing it through `Display` took most of `retort schema --json`'s time).
+fn print_json_fast<T: serde::Serialize>(value: &T) -> Result<()> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = serde_json::to_writer(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush());
+    written.map_err(|e| Error::io("<stdout>", e))
+}
+
+fn schema_list_text(schema: &retort_core::schema::Schema) -> String {
+    let default = schema.default_schema.as_deref();
+    let mut text = format!(
+        "Schema of {} ({})\n",
+        schema.schemas.join(", "),
+        schema.dialect.name()
+    );
+    let rows: Vec<[String; 5]> = schema
+        .relations()
+        .map(|t| {
+            let kind = match t.kind {
+                retort_core::schema::TableKind::Table if t.is_version_table => "version table",
+                retort_core::schema::TableKind::Table => "table",
+                retort_core::schema::TableKind::View => "view",
+                retort_core::schema::TableKind::MaterializedView => "materialized view",
+            };
+            [
+                t.display_name(default),
+                kind.to_string(),
+                t.columns.len().to_string(),
+                t.indexes.len().to_string(),
+                t.foreign_keys.len().to_string(),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        text.push_str("No tables.\n");
+    } else {
+        let header = ["Name", "Type", "Columns", "Indexes", "Foreign keys"].map(String::from);
+        text.push_str(&aligned(&header, &rows));
+        text.push_str(&format!(
+            "({} tables, {} views)\n",
+            schema.tables.len(),
+            schema.views.len()
+        ));
+    }
+    if !schema.enums.is_empty() {
+        text.push_str("Enum types:\n");
+        for e in &schema.enums {
+            text.push_str(&format!(
+                "    {}.{}: {}\n",
+                e.schema,
+                e.name,
+                e.values.join(", ")
+            ));
+        }
+    }
+    text
+}
+
+fn schema_table_text(
+    schema: &retort_core::schema::Schema,
+    table: &retort_core::schema::Table,
+) -> String {
+    use retort_core::schema::{Generated, TableKind};
+    let dialect = schema.dialect;
+    let q = |name: &str| dialect.quote_identifier(name);
+    let list = |names: &[String]| names.iter().map(|n| q(n)).collect::<Vec<_>>().join(", ");
+    let kind = match table.kind {
+        TableKind::Table => "Table",
+        TableKind::View => "View",
+        TableKind::MaterializedView => "Materialized view",
+    };
+    let mut text = format!("{kind} {}.{}", q(&table.schema), q(&table.name));
+    if table.is_version_table {
+        text.push_str("  (the version table)");
+    }
+    text.push('\n');
+    let rows: Vec<[String; 4]> = table
+        .columns
+        .iter()
+        .map(|c| {
+            let mut extra = Vec::new();
+            if let Some(position) = c.primary_key {
+                extra.push(format!("primary key {position}"));
+            }
+            match &c.generated {
+                Some(Generated::Identity { always: true }) => {
+                    extra.push("generated always as identity".into());
+                }
+                Some(Generated::Identity { always: false }) => {
+                    extra.push("generated by default as identity".into());
+                }
+                Some(Generated::AutoIncrement) => extra.push("autoincrement".into()),
+                Some(Generated::Computed { expression, stored }) => extra.push(format!(
+                    "generated always as ({expression}){}",
+                    if *stored { " stored" } else { "" }
+                )),
+                None => {}
+            }
+            if let Some(default) = &c.default {
+                extra.push(format!("default {default}"));
+            }
+            [
+                c.name.clone(),
+                c.data_type.clone(),
+                if c.nullable { "" } else { "not null" }.to_string(),
+                extra.join(", "),
+            ]
+        })
+        .collect();
+    let header = ["Column", "Type", "Nullable", "Details"].map(String::from);
+    text.push_str(&aligned(&header, &rows));
+    if let Some(pk) = &table.primary_key {
+        text.push_str("Primary key:\n");
+        let name = pk.name.as_deref().map(|n| format!("{} ", q(n)));
+        text.push_str(&format!(
+            "    {}({})\n",
+            name.unwrap_or_default(),
+            list(&pk.columns)
+        ));
+    }
+    if !table.indexes.is_empty() {
+        text.push_str("Indexes:\n");
+        for index in &table.indexes {
+            let parts: Vec<String> = index.parts.iter().map(|p| p.display()).collect();
+            text.push_str(&format!(
+                "    {} {}({})",
+                q(&index.name),
+                if index.unique { "UNIQUE " } else { "" },
+                parts.join(", ")
+            ));
+            if let Some(predicate) = &index.predicate {
+                text.push_str(&format!(" WHERE {predicate}"));
+            }
+            text.push('\n');
+        }
+    }
+    if !table.unique_constraints.is_empty() {
+        text.push_str("Unique constraints:\n");
+        for unique in &table.unique_constraints {
+            let name = unique.name.as_deref().map(|n| format!("{} ", q(n)));
+            text.push_str(&format!(
+                "    {}UNIQUE ({})\n",
+                name.unwrap_or_default(),
+                list(&unique.columns)
+            ));
+        }
+    }
+    if !table.check_constraints.is_empty() {
+        text.push_str("Check constraints:\n");
+        for check in &table.check_constraints {
+            let name = check.name.as_deref().map(|n| format!("{} ", q(n)));
+            text.push_str(&format!(
+                "    {}CHECK ({})\n",
+                name.unwrap_or_default(),
+                check.expression
+            ));
+        }
+    }
+    let actions = |fk: &retort_core::schema::ForeignKey| {
+        let mut s = String::new();
+        for (event, action) in [("DELETE", &fk.on_delete), ("UPDATE", &fk.on_update)] {
+            if action != "NO ACTION" && !action.is_empty() {
+                s.push_str(&format!(" ON {event} {action}"));
+            }
+        }
+        s
+    };
+    if !table.foreign_keys.is_empty() {
+        text.push_str("Foreign keys:\n");
+        for fk in &table.foreign_keys {
+            let name = fk.name.as_deref().map(|n| format!("{} ", q(n)));
+            text.push_str(&format!(
+                "    {}({}) REFERENCES {}.{}({}){}\n",
+                name.unwrap_or_default(),
+                list(&fk.columns),
+                q(&fk.referenced_schema),
+                q(&fk.referenced_table),
+                list(&fk.referenced_columns),
+                actions(fk)
+            ));
+        }
+    }
+    let incoming = schema.references_to(table);
+    if !incoming.is_empty() {
+        text.push_str("Referenced by:\n");
+        for reference in &incoming {
+            let fk = &reference.foreign_key;
+            let name = fk.name.as_deref().map(|n| format!(" {}", q(n)));
+            text.push_str(&format!(
+                "    {}.{}{} ({}) REFERENCES ({}){}\n",
+                q(&reference.schema),
+                q(&reference.table),
+                name.unwrap_or_default(),
+                list(&fk.columns),
+                list(&fk.referenced_columns),
+                actions(fk)
+            ));
+        }
+    }
+    if let Some(ddl) = &table.ddl {
+        text.push_str("DDL:\n");
+        for line in ddl.lines() {
+            text.push_str(&format!("    {line}\n"));
+        }
+    }
+    text
+}
+
+/// Columns padded to their widest cell, psql style.
+fn aligned<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
+    let mut widths = header.each_ref().map(|h| h.chars().count());
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String; N]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        format!(" {}\n", padded.join(" | ").trim_end())
+    };
+    let mut text = line(header);
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    text.push_str(&format!("-{}-\n", rule.join("-+-")));
+    for row in rows {
+        text.push_str(&line(row));
+    }
+    text
+}

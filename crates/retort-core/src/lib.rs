@@ -15,6 +15,7 @@ pub mod probe;
 pub mod revision;
 pub mod runner;
 pub mod schema;
+pub mod schema_rows;
 pub mod script;
 pub mod timeline;
 pub mod version_table;

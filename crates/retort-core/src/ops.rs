@@ -762,6 +762,27 @@ fn validate_rev_id(id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Schema introspection for a project's database (the version table is marked).
+impl Workspace {
+    /// Reads the database's schema without changing anything. `schemas`: PostgreSQL schemas
+    /// or MySQL databases to read; empty = the connection's default (search_path / database).
+    pub async fn schema(
+        &self,
+        url: &DatabaseUrl,
+        schemas: &[String],
+    ) -> Result<crate::schema::Schema> {
+        crate::schema::snapshot(url, &self.schema_options(schemas)).await
+    }
+
+    /// Introspection options with this project's version table.
+    pub fn schema_options(&self, schemas: &[String]) -> crate::schema::IntrospectOptions {
+        crate::schema::IntrospectOptions {
+            schemas: schemas.to_vec(),
+            version_table: self.project.version_table.clone(),
+        }
+    }
+}
+
 /// `init`: creates a project folder.
 pub fn init(dir: &Path, script_location: &str) -> Result<Project> {
     Project::init(dir, script_location)

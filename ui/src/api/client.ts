@@ -16,6 +16,9 @@ import type {
   RecentProject,
   RevisionDetail,
   RunOutcome,
+  Schema,
+  SchemaDiff,
+  TableRows,
 } from './types';
 
 export type Api = ReturnType<typeof createApi>;
@@ -77,6 +80,15 @@ export function createApi(transport: Transport | Promise<Transport>) {
       return call<RunOutcome>('run_action', { action, runId, confirmDatabase, onEvent: channel });
     },
     cancelRun: (runId: string) => call<void>('cancel_run', { runId }),
+    /** What run `runId` changed in the schema (snapshots before and after); null when unknown. */
+    runSchemaDiff: (runId: string) => call<SchemaDiff | null>('run_schema_diff', { runId }),
+
+    // Schema
+    /** The selected database's schema; `schema` picks a PostgreSQL schema / MySQL database. */
+    schemaSnapshot: (schema: string | null = null) => call<Schema>('schema_snapshot', { schema }),
+    /** A table's row count and first `limit` rows (read-only). */
+    tableRows: (schema: string | null, table: string, limit: number) =>
+      call<TableRows>('table_rows', { schema, table, limit }),
 
     // Activity log
     activityList: () => call<ActivityEntry[]>('activity_list'),

@@ -85,11 +85,15 @@ impl Change {
     pub fn describe(&self) -> String {
         let label = self.part().map(TablePart::label).unwrap_or("part");
         match self.action {
-            ChangeAction::Added => format!("+ {label} {}{}", self.name, detail(self.after.as_ref())),
+            ChangeAction::Added => {
+                format!("+ {label} {}{}", self.name, detail(self.after.as_ref()))
+            }
             ChangeAction::Removed => format!("- {label} {}", self.name),
             ChangeAction::Altered => {
                 let what = match (&self.before, &self.after) {
-                    (Some(TablePart::Column(a)), Some(TablePart::Column(b))) => column_changes(a, b),
+                    (Some(TablePart::Column(a)), Some(TablePart::Column(b))) => {
+                        column_changes(a, b)
+                    }
                     (before, after) => {
                         format!("{} ->{}", detail(before.as_ref()), detail(after.as_ref()))
                     }
@@ -111,7 +115,11 @@ fn detail(part: Option<&TablePart>) -> String {
         Some(TablePart::Index(i)) => format!(
             " {}({})",
             if i.unique { "UNIQUE " } else { "" },
-            i.parts.iter().map(IndexPart::display).collect::<Vec<_>>().join(", ")
+            i.parts
+                .iter()
+                .map(IndexPart::display)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Some(TablePart::ForeignKey(fk)) => format!(
             " ({}) -> {}({})",
@@ -131,7 +139,14 @@ fn column_changes(a: &Column, b: &Column) -> String {
         parts.push(format!("type {} -> {}", a.data_type, b.data_type));
     }
     if a.nullable != b.nullable {
-        parts.push(if b.nullable { "now nullable" } else { "now NOT NULL" }.to_string());
+        parts.push(
+            if b.nullable {
+                "now nullable"
+            } else {
+                "now NOT NULL"
+            }
+            .to_string(),
+        );
     }
     if a.default != b.default {
         parts.push(format!(
@@ -159,7 +174,9 @@ pub fn diff(before: &Schema, after: &Schema) -> SchemaDiff {
     let key = |t: &Table| (t.schema.clone(), t.name.clone());
     for table in &after.tables {
         match before.tables.iter().find(|b| key(b) == key(table)) {
-            None => result.tables_added.push(qualified(&table.schema, &table.name)),
+            None => result
+                .tables_added
+                .push(qualified(&table.schema, &table.name)),
             Some(old) => {
                 let changes = table_changes(old, table);
                 if !changes.is_empty() {

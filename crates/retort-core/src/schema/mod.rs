@@ -13,6 +13,7 @@ mod sqlite;
 pub use diff::{diff, Change, ChangeAction, SchemaDiff, TableDiff, TablePart};
 pub use model::*;
 
+use crate::config::DatabaseUrl;
 use crate::db::Database;
 use crate::dialect::{Dialect, TableName};
 use crate::error::Result;
@@ -50,6 +51,36 @@ pub async fn introspect(db: &mut Database, options: &IntrospectOptions) -> Resul
         }
     }
     Ok(schema)
+}
+
+/// Connects, introspects and disconnects.
+pub async fn snapshot(url: &DatabaseUrl, options: &IntrospectOptions) -> Result<Schema> {
+    let mut db = Database::connect(url).await?;
+    let schema = introspect(&mut db, options).await;
+    db.close().await;
+    schema
+}
+
+/// Runs `action` between two snapshots and returns its result with the schema diff: what a
+/// migration changed. A failed action still yields the diff (a partly applied migration on
+/// MySQL changes the schema too); a failed snapshot is returned as the diff's error.
+pub async fn around<T, F>(
+    url: &DatabaseUrl,
+    options: &IntrospectOptions,
+    action: F,
+) -> (T, Result<SchemaDiff>)
+where
+    F: std::future::Future<Output = T>,
+{
+    let before = snapshot(url, options).await;
+    let result = action.await;
+    let changes = match before {
+        Ok(before) => snapshot(url, options)
+            .await
+            .map(|after| diff::diff(&before, &after)),
+        Err(e) => Err(e),
+    };
+    (result, changes)
 }
 
 fn mark_version_table(schema: &mut Schema, version_table: &str) {
@@ -145,7 +176,10 @@ pub fn table_ddl(dialect: Dialect, table: &Table) -> String {
         }
         lines.push(line);
     }
-    let mut ddl = format!("CREATE TABLE {qualified} (\n    {}\n);", lines.join(",\n    "));
+    let mut ddl = format!(
+        "CREATE TABLE {qualified} (\n    {}\n);",
+        lines.join(",\n    ")
+    );
     for index in &table.indexes {
         let parts = index
             .parts
@@ -170,7 +204,13 @@ pub fn table_ddl(dialect: Dialect, table: &Table) -> String {
 }
 
 /// CREATE VIEW text from a view's stored definition (the SELECT).
-pub(crate) fn view_ddl(dialect: Dialect, schema: &str, name: &str, kind: TableKind, definition: &str) -> String {
+pub(crate) fn view_ddl(
+    dialect: Dialect,
+    schema: &str,
+    name: &str,
+    kind: TableKind,
+    definition: &str,
+) -> String {
     let keyword = match kind {
         TableKind::MaterializedView => "MATERIALIZED VIEW",
         _ => "VIEW",
@@ -202,6 +242,32 @@ fn strip_check(expression: &str) -> &str {
             .unwrap_or(rest),
         None => trimmed,
     }
+}
+
+/// `(x > 0)` → `x > 0`, leaving `(a) AND (b)` alone (quotes are respected).
+pub(crate) fn strip_outer_parens(text: &str) -> &str {
+    let trimmed = text.trim();
+    if !(trimmed.starts_with('(') && trimmed.ends_with(')')) {
+        return trimmed;
+    }
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    for (i, c) in trimmed.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"' | '`') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth -= 1;
+                if depth == 0 && i + 1 < trimmed.len() {
+                    return trimmed;
+                }
+            }
+            _ => {}
+        }
+    }
+    trimmed[1..trimmed.len() - 1].trim()
 }
 
 /// Reading text rows: every catalog query returns text (or NULL) per column.

@@ -1,4 +1,4 @@
-//! MySQL/MariaDB introspection: five information_schema queries for any number of tables (plus
+//! MySQL/MariaDB introspection: six information_schema queries for any number of tables (plus
 //! the server version and, when no database is named, the current one).
 //!
 //! MySQL does not distinguish a UNIQUE constraint from a unique index, so every unique,
@@ -43,17 +43,22 @@ fn indexes_sql(list: &str, mariadb: bool) -> String {
     )
 }
 
+/// Foreign key columns; their ON DELETE/UPDATE rules come from [`rules_sql`]. (Two queries:
+/// MariaDB's join of these two views is five times slower than both together.)
 fn foreign_keys_sql(list: &str) -> String {
     format!(
-        "SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, \
-         k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, \
-         r.DELETE_RULE, r.UPDATE_RULE \
-         FROM information_schema.KEY_COLUMN_USAGE k \
-         JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
-           ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
-           AND r.TABLE_NAME = k.TABLE_NAME \
-         WHERE k.TABLE_SCHEMA IN ({list}) AND k.REFERENCED_TABLE_NAME IS NOT NULL \
-         ORDER BY 1, 2, 3, k.ORDINAL_POSITION"
+        "SELECT TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, \
+         REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME \
+         FROM information_schema.KEY_COLUMN_USAGE \
+         WHERE TABLE_SCHEMA IN ({list}) AND REFERENCED_TABLE_NAME IS NOT NULL \
+         ORDER BY 1, 2, 3, ORDINAL_POSITION"
+    )
+}
+
+fn rules_sql(list: &str) -> String {
+    format!(
+        "SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, DELETE_RULE, UPDATE_RULE \
+         FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA IN ({list})"
     )
 }
 
@@ -76,6 +81,19 @@ fn checks_sql(list: &str, mariadb: bool) -> String {
              ORDER BY 1, 2, 3"
         )
     }
+}
+
+/// The ON DELETE (`which` 0) or ON UPDATE (1) rule of the foreign key in `row`.
+fn rule(
+    rules: &HashMap<(String, String, String), (String, String)>,
+    row: &Row<'_>,
+    which: usize,
+) -> String {
+    rules
+        .get(&(row.text(0), row.text(1), row.text(2)))
+        .map(|(delete, update)| if which == 0 { delete } else { update })
+        .cloned()
+        .unwrap_or_else(|| "NO ACTION".to_string())
 }
 
 pub(super) async fn introspect(db: &mut Database, wanted: &[String]) -> Result<Schema> {
@@ -105,6 +123,7 @@ pub(super) async fn introspect(db: &mut Database, wanted: &[String]) -> Result<S
     let column_rows = db.query_text_rows(&columns_sql(&list)).await?;
     let index_rows = db.query_text_rows(&indexes_sql(&list, mariadb)).await?;
     let fk_rows = db.query_text_rows(&foreign_keys_sql(&list)).await?;
+    let rule_rows = db.query_text_rows(&rules_sql(&list)).await?;
     let check_rows = db.query_text_rows(&checks_sql(&list, mariadb)).await?;
 
     let mut order = Vec::new();
@@ -196,6 +215,16 @@ pub(super) async fn introspect(db: &mut Database, wanted: &[String]) -> Result<S
         }
     }
 
+    let rules: HashMap<(String, String, String), (String, String)> = rule_rows
+        .iter()
+        .map(|r| {
+            let row = Row(r);
+            (
+                (row.text(0), row.text(1), row.text(2)),
+                (row.text(3), row.text(4)),
+            )
+        })
+        .collect();
     for row in fk_rows.iter().map(|r| Row(r)) {
         let Some(table) = by_name.get_mut(&(row.text(0), row.text(1))) else {
             continue;
@@ -212,8 +241,8 @@ pub(super) async fn introspect(db: &mut Database, wanted: &[String]) -> Result<S
                 referenced_schema: row.text(4),
                 referenced_table: row.text(5),
                 referenced_columns: vec![row.text(6)],
-                on_delete: row.text(7),
-                on_update: row.text(8),
+                on_delete: rule(&rules, &row, 0),
+                on_update: rule(&rules, &row, 1),
             }),
         }
     }

@@ -63,7 +63,7 @@ pub(super) async fn introspect(db: &mut Database) -> Result<Schema> {
             }
         };
         let mut table = new_table(SCHEMA_NAME.to_string(), name.clone(), kind);
-        table.ddl = sql.map(|s| format!("{};", s.trim_end_matches(';')));
+        table.ddl = sql.map(|s| format!("{};", s.trim().trim_end_matches(';').trim_end()));
         order.push(name.clone());
         by_name.insert(name, table);
     }
@@ -185,8 +185,21 @@ pub(super) async fn introspect(db: &mut Database) -> Result<Schema> {
                 columns: columns.clone(),
             });
         }
+        let rowid_alias = table
+            .columns
+            .iter()
+            .filter(|c| c.primary_key.is_some())
+            .count()
+            == 1;
         for column in &mut table.columns {
             let lower = column.name.to_lowercase();
+            // An INTEGER PRIMARY KEY is the rowid: never NULL, whatever the pragma says.
+            if rowid_alias
+                && column.primary_key.is_some()
+                && column.data_type.eq_ignore_ascii_case("integer")
+            {
+                column.nullable = false;
+            }
             if let Some(Generated::Computed { expression, .. }) = &mut column.generated {
                 if let Some(found) = parsed.generated.get(&lower) {
                     *expression = found.clone();
@@ -229,7 +242,10 @@ pub(super) async fn introspect(db: &mut Database) -> Result<Schema> {
                 }
             }
             if let Some(ddl) = &mut table.ddl {
-                ddl.push_str(&format!("\n{};", sql.trim_end_matches(';')));
+                ddl.push_str(&format!(
+                    "\n{};",
+                    sql.trim().trim_end_matches(';').trim_end()
+                ));
             }
         }
     }
@@ -599,7 +615,13 @@ fn parse_create_index(sql: &str) -> (Vec<String>, Option<String>) {
         .get(group_at + 1)
         .filter(|t| is_word(sql, Some(t), "where"))
         .and_then(|_| tokens.get(group_at + 2))
-        .map(|t| sql[t.start..].trim().trim_end_matches(';').trim().to_string());
+        .map(|t| {
+            sql[t.start..]
+                .trim()
+                .trim_end_matches(';')
+                .trim()
+                .to_string()
+        });
     (parts, predicate)
 }
 
@@ -618,10 +640,16 @@ mod tests {
              CHECK (id > 0)\n)",
         );
         assert_eq!(parsed.autoincrement.as_deref(), Some("id"));
-        assert_eq!(parsed.generated.get("total").map(String::as_str), Some("id * 2"));
+        assert_eq!(
+            parsed.generated.get("total").map(String::as_str),
+            Some("id * 2")
+        );
         assert_eq!(
             parsed.unique_names,
-            vec![(vec!["a b".to_string(), "total".to_string()], "uq_x".to_string())]
+            vec![(
+                vec!["a b".to_string(), "total".to_string()],
+                "uq_x".to_string()
+            )]
         );
         assert_eq!(
             parsed.foreign_key_names,

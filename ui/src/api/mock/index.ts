@@ -5,7 +5,8 @@
 //   ?mock          the demo project          ?mock=big[&n=5000]  a generated large project
 //   ?mock=fail     the last demo revision fails on upgrade        ?mock=heads  a second head
 //   ?mock=empty    first run: no connection selected              &delay=ms    pace of a run
-//   &nokeychain    no OS keychain
+//   &nokeychain    no OS keychain                               &tables=N    N generated tables
+//   &connection=id the connection selected at start (saved-1: PostgreSQL)
 import type {
   ActionRequest,
   ActivityEntry,
@@ -24,11 +25,14 @@ import type {
   RecentProject,
   RevisionDetail,
   RunOutcome,
+  Schema,
+  SchemaDiff,
 } from '../types';
 import type { Transport } from '../transport';
 import { bigProject, bigStatements } from './big';
 import { buildLayout, buildRevisions, type RevisionDef } from './graph';
 import { fail, MockGraph, plan } from './plan';
+import { mockDiff, mockRows, mockSchema } from './schema';
 import { destructiveReason, parseScript, sectionSql, statements, type MockScript } from './scripts';
 
 const DEMO_FILES = import.meta.glob('../../../../migrations/versions/*.sql', {
@@ -173,7 +177,7 @@ export function createMockTransport(params: URLSearchParams): Transport {
     ['saved-2', { rows: [], tableExists: false }],
   ]);
   if (mode === 'big') dbs.get('project')!.rows = [topo[Math.floor(topo.length * 0.8)]];
-  let selected: string | null = mode === 'empty' ? null : 'project';
+  let selected: string | null = mode === 'empty' ? null : (params.get('connection') ?? 'project');
 
   const recent: RecentProject[] = [
     { path: projectPath, name: projectName, opened_at: '2026-11-24T10:02:11Z' },
@@ -499,6 +503,13 @@ export function createMockTransport(params: URLSearchParams): Transport {
     return { kind: 'database', message: t.error?.message ?? 'The connection failed.', detail: t.error?.detail ?? null };
   }
 
+  const extraTables = Number(params.get('tables') ?? 0);
+  let lastDiff: { runId: string; diff: SchemaDiff } | null = null;
+  function snapshot(): Schema {
+    const { c, d } = db();
+    return mockSchema(graph.ancestors(d.rows), d.tableExists, c.dialect, extraTables);
+  }
+
   const handlers: Record<string, (args: Record<string, unknown>) => unknown> = {
     app_info: (): AppInfo => ({
       version: '0.1.0 (mock)',
@@ -557,7 +568,22 @@ export function createMockTransport(params: URLSearchParams): Transport {
     revision_detail: ({ revision }) => detail(String(revision)),
     preview_action: ({ action }) => preview(action as ActionRequest),
     offline_sql: ({ action }) => offlineSql(action as ActionRequest),
-    run_action: (args) => run(args),
+    run_action: async (args) => {
+      const before = snapshot();
+      try {
+        return await run(args);
+      } finally {
+        lastDiff = { runId: String(args.runId), diff: mockDiff(before, snapshot()) };
+      }
+    },
+    run_schema_diff: ({ runId }) => (lastDiff && lastDiff.runId === runId ? lastDiff.diff : null),
+    schema_snapshot: () => snapshot(),
+    table_rows: ({ schema, table, limit }) => {
+      const s = snapshot();
+      const t = [...s.tables, ...s.views].find((x) => x.name === table && (!schema || x.schema === schema));
+      if (!t) throw fail('invalid_input', `There is no table '${String(table)}'`);
+      return mockRows(t, Number(limit), db().d.rows);
+    },
     cancel_run: ({ runId }) => {
       const r = runs.get(String(runId));
       if (r) r.cancelled = true;

@@ -10,6 +10,25 @@ const mock = (query = 'mock&delay=0') => createApi(createMockTransport(new URLSe
 const upgrade = (target: string) => ({ kind: 'upgrade' as const, target, targets: [], purge: false });
 
 describe('mock backend', () => {
+  it('serves the schema, first rows, and what a run changed', async () => {
+    const api = mock();
+    await api.selectConnection('project', null);
+    const before = await api.schemaSnapshot();
+    expect(before.tables.map((t) => t.name)).toEqual(['alembic_version', 'projects', 'tasks', 'users']);
+    expect(before.tables[0].is_version_table).toBe(true);
+    const rows = await api.tableRows('main', 'users', 2);
+    expect(rows.total_count).toBe(3);
+    expect(rows.rows).toHaveLength(2);
+    await expect(api.tableRows('main', 'nope', 2)).rejects.toMatchObject({ kind: 'invalid_input' });
+    await api.runAction(upgrade('head'), 'r-schema', null, () => {});
+    const diff = await api.runSchemaDiff('r-schema');
+    expect(diff!.tables_added).toEqual(['main.comments']);
+    expect(diff!.tables_altered.map((t) => [t.name, t.changes.map((c) => `${c.action} ${c.name}`)])).toEqual([
+      ['tasks', ['added updated_at']],
+    ]);
+    expect(await api.runSchemaDiff('other')).toBeNull();
+  });
+
   it('serves the demo project from its real scripts', async () => {
     const api = mock();
     const p = await api.currentProject();
