@@ -7,12 +7,19 @@ as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Debian packages the build and the tests need.
-SYSTEM_PACKAGES=(build-essential pkg-config libssl-dev sqlite3)
+# Debian packages the build and the tests need (the workspace includes the desktop app: Tauri 2
+# on WebKitGTK).
+SYSTEM_PACKAGES=(build-essential pkg-config libssl-dev sqlite3 python3 python3-venv
+    libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
+# The desktop app's end-to-end tests (tests/e2e): a virtual display and WebKitGTK's WebDriver.
+E2E_PACKAGES=(xvfb xauth webkit2gtk-driver)
 
+# Installs those of the given Debian packages (default: SYSTEM_PACKAGES) that are missing.
 ensure_system_packages() {
+    local wanted=("$@")
+    [ ${#wanted[@]} -gt 0 ] || wanted=("${SYSTEM_PACKAGES[@]}")
     local missing=()
-    for pkg in "${SYSTEM_PACKAGES[@]}"; do
+    for pkg in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
     done
     if [ ${#missing[@]} -gt 0 ]; then
@@ -60,4 +67,53 @@ ensure_database_servers() {
             wait_for MariaDB mysqladmin -h 127.0.0.1 -P 3306 -u root ping
         fi
     fi
+}
+
+# The Python that runs real Alembic for the interop suite (tests/interop): .venv-interop/ in the
+# repository (gitignored), made once and remade when a package is missing or Alembic's version
+# is not the one the suite's expectations come from.
+INTEROP_VENV=.venv-interop
+INTEROP_ALEMBIC_VERSION=1.20.1
+
+ensure_interop_venv() {
+    local python="$INTEROP_VENV/bin/python"
+    if [ -x "$python" ] && "$python" -c "import alembic, sqlalchemy, psycopg2, pymysql
+assert alembic.__version__ == '$INTEROP_ALEMBIC_VERSION'" >/dev/null 2>&1; then
+        return 0
+    fi
+    step "creating $INTEROP_VENV: alembic $INTEROP_ALEMBIC_VERSION, SQLAlchemy, psycopg2-binary, PyMySQL from PyPI"
+    rm -rf "$INTEROP_VENV"
+    python3 -m venv "$INTEROP_VENV"
+    "$INTEROP_VENV/bin/pip" install -q --disable-pip-version-check \
+        "alembic==$INTEROP_ALEMBIC_VERSION" sqlalchemy psycopg2-binary pymysql
+}
+
+# What tests/e2e drives the real app with: Xvfb, WebKitWebDriver and tauri-driver 2.x (installed
+# into $CARGO_HOME/bin, where the test also looks for it).
+ensure_e2e_tools() {
+    ensure_system_packages "${SYSTEM_PACKAGES[@]}" "${E2E_PACKAGES[@]}"
+    local cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+    if ! command -v tauri-driver >/dev/null && [ ! -x "$cargo_bin/tauri-driver" ]; then
+        step "installing tauri-driver"
+        cargo install tauri-driver --version '^2' --locked
+    fi
+    case ":$PATH:" in *":$cargo_bin:"*) ;; *) export PATH="$cargo_bin:$PATH" ;; esac
+}
+
+# The desktop app embeds ui/dist at compile time, so every cargo build of the workspace needs it.
+# `npm ci` runs when node_modules is missing or package-lock.json changed since the last one.
+ensure_ui_built() {
+    if ! command -v npm >/dev/null; then
+        echo "npm not found: install Node.js 20 or later (https://nodejs.org) and re-run" >&2
+        exit 1
+    fi
+    local lock_sum stamp=ui/node_modules/.retort-package-lock.sha256
+    lock_sum=$(sha256sum ui/package-lock.json | cut -d' ' -f1)
+    if [ ! -d ui/node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ]; then
+        step "installing the UI's npm packages (npm ci)"
+        (cd ui && npm ci --no-audit --no-fund)
+        echo "$lock_sum" >"$stamp"
+    fi
+    step "building the UI (ui/dist)"
+    (cd ui && npm run build)
 }

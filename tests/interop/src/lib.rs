@@ -335,9 +335,20 @@ pub fn retort_binary() -> &'static Path {
         };
         if stale {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-            let status = Command::new(cargo)
+            let mut build = Command::new(cargo);
+            build
                 .args(["build", "-p", "retort-cli", "--bin", "retort"])
-                .current_dir(&workspace)
+                .current_dir(&workspace);
+            // The variables cargo sets for this test (CARGO_MANIFEST_DIR, CARGO_PKG_*, …) would
+            // change build scripts' inputs and rebuild half the dependency tree.
+            for (name, _) in std::env::vars_os() {
+                let name = name.to_string_lossy();
+                if name.starts_with("CARGO_") && name != "CARGO_HOME" && name != "CARGO_TARGET_DIR"
+                {
+                    build.env_remove(name.as_ref());
+                }
+            }
+            let status = build
                 .status()
                 .expect("run cargo build for the retort binary");
             assert!(status.success(), "cargo build -p retort-cli failed");
