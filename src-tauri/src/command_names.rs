@@ -32,6 +32,7 @@ pub const COMMANDS: &[&str] = &[
     "run_schema_diff",
     // Schema
     "schema_snapshot",
+    "revision_schema_diff",
     "table_rows",
     // Activity log
     "activity_list",

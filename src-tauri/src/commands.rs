@@ -224,6 +224,17 @@ pub async fn run_schema_diff(
 
 // ---- Schema ----------------------------------------------------------------------------------
 
+/// The schema change `revision` makes: the project's migrations replayed into a scratch
+/// database of the selected connection's dialect (dropped afterwards), diffed before and after.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(revision = %revision))]
+pub async fn revision_schema_diff(
+    state: State<'_, AppState>,
+    revision: String,
+) -> Result<SchemaDiff> {
+    state.revision_schema_diff(&revision).await
+}
+
 /// The selected database's schema; `schema` picks a PostgreSQL schema / MySQL database.
 #[tauri::command]
 #[tracing::instrument(skip_all)]

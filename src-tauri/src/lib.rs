@@ -64,6 +64,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::cancel_run,
         commands::run_schema_diff,
         commands::schema_snapshot,
+        commands::revision_schema_diff,
         commands::table_rows,
         commands::activity_list,
         commands::export_activity,

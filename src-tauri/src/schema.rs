@@ -102,6 +102,14 @@ impl AppState {
             .map(|d| d.diff.clone())
     }
 
+    /// The schema change `revision` makes, replayed into a scratch database of the selected
+    /// connection's dialect (the selected database itself is never changed).
+    pub async fn revision_schema_diff(&self, revision: &str) -> Result<SchemaDiff, ApiError> {
+        let ws = self.workspace()?;
+        let selected = self.selected()?;
+        Ok(ws.revision_schema_diff(&selected.url, revision).await?)
+    }
+
     async fn quiet_snapshot(&self) -> Option<Schema> {
         match self.schema_snapshot(None).await {
             Ok(schema) => Some(schema),

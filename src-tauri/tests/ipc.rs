@@ -88,7 +88,7 @@ fn every_command_is_registered_and_allowed() {
         "duplicate_connection" | "delete_connection" => json!({ "id": "saved-none" }),
         "test_connection" | "select_connection" => json!({ "id": "project", "password": null }),
         "pick_sqlite_file" => json!({ "create": false }),
-        "revision_detail" => json!({ "revision": DEMO[0] }),
+        "revision_detail" | "revision_schema_diff" => json!({ "revision": DEMO[0] }),
         "preview_action" | "offline_sql" => json!({ "action": upgrade("head") }),
         "run_action" => json!({
             "action": upgrade("+1"), "runId": "r1", "confirmDatabase": null, "onEvent": "__CHANNEL__:1"

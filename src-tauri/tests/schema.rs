@@ -81,3 +81,23 @@ async fn runs_record_what_they_changed_and_tables_show_their_rows() {
     let diff = state.run_schema_diff("down").expect("a diff for the run");
     assert!(!diff.is_empty(), "{diff:?}");
 }
+
+#[tokio::test]
+async fn a_revision_shows_its_schema_change_without_touching_the_database() {
+    let fixture = ready().await;
+    let diff = fixture
+        .state
+        .revision_schema_diff("7fcd8a9bac07")
+        .await
+        .expect("revision diff");
+    assert_eq!(diff.tables_altered.len(), 1, "{diff:?}");
+    assert_eq!(diff.tables_altered[0].name, "tasks");
+    assert!(diff.tables_altered[0]
+        .changes
+        .iter()
+        .any(|c| c.name == "updated_at"));
+    assert!(
+        !fixture.nexus_db().exists(),
+        "the selected database was created"
+    );
+}

@@ -16,6 +16,7 @@ pub mod revision;
 pub mod runner;
 pub mod schema;
 pub mod schema_rows;
+pub mod scratch;
 pub mod script;
 pub mod timeline;
 pub mod version_table;

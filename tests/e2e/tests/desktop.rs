@@ -1,6 +1,7 @@
 //! The real desktop app, driven like a user would: on a temporary copy of the demo project and a
-//! temporary SQLite file, check the timeline, Show SQL, upgrade +1, upgrade head, downgrade base
-//! and a failing revision, reading the database file directly after each step.
+//! temporary SQLite file, check the timeline, Show SQL, upgrade +1, upgrade head, the Schema tab,
+//! a revision's schema change, downgrade base and a failing revision, reading the database file
+//! directly after each step.
 //!
 //! Needs the app binary (`cargo build -p retort-app`), tauri-driver, WebKitWebDriver and Xvfb;
 //! scripts/test.sh provides all of them. Screenshots and logs: `target/e2e-screenshots/`.
@@ -16,6 +17,10 @@ use retort_e2e::{
 const VERSION_TABLE: &str = "alembic_version";
 const BROKEN_ID: &str = "8e2ebad0f008";
 const MISSING_TABLE: &str = "e2e_no_such_table";
+/// The demo project's tables at head.
+const DEMO_TABLES: &[&str] = &["users", "projects", "tasks", "comments"];
+/// The demo's last revision adds a column to `tasks`.
+const ADDS_UPDATED_AT: &str = "7fcd8a9bac07";
 
 /// What the scenario knows about its project and database.
 struct Setup {
@@ -205,6 +210,30 @@ async fn scenario(app: &mut App, setup: &Setup) -> Result<()> {
     app.wait_status_position(head).await?;
     app.screenshot("after-upgrade-head").await?;
 
+    // 4b. The Schema tab shows the demo's tables, and tasks' foreign key to projects.
+    schema_view(app).await?;
+
+    // 4c. A revision's schema change, replayed in a scratch database (the file stays as it is).
+    app.client
+        .find(fantoccini::Locator::Css(&format!(
+            "[data-testid=\"timeline-row\"][data-revision=\"{ADDS_UPDATED_AT}\"]"
+        )))
+        .await?
+        .click()
+        .await?;
+    app.click_testid("show-schema-change").await?;
+    app.wait_for_testid("schema-diff", START_TIMEOUT).await?;
+    let change = app.text_of("revision-schema-change").await?;
+    app.screenshot("revision-schema-change").await?;
+    check(
+        change.contains("tasks") && change.contains("updated_at"),
+        || format!("{ADDS_UPDATED_AT} should add tasks.updated_at:\n{change}"),
+    )?;
+    let after_change = setup.db().await?;
+    check(after_change == at_head, || {
+        format!("showing a schema change touched the database: {after_change:?}")
+    })?;
+
     // 5. Downgrade base: nothing left but the (empty) version table.
     let result = app.run_action("downgrade-base", "downgrade-base").await?;
     check(result.outcome == "succeeded", || {
@@ -267,6 +296,60 @@ async fn scenario(app: &mut App, setup: &Setup) -> Result<()> {
     app.wait_status_position("").await?;
     app.screenshot("after-failure").await?;
     Ok(())
+}
+
+/// Opens the Schema tab, finds the demo's tables and the foreign key tasks → projects, and
+/// returns to the timeline.
+async fn schema_view(app: &mut App) -> Result<()> {
+    app.click_testid("view-schema").await?;
+    app.wait_for_testid("schema-view", UI_TIMEOUT).await?;
+    let listed = |table: &str| format!("[data-testid=\"schema-table\"][data-table=\"{table}\"]");
+    for table in DEMO_TABLES {
+        app.wait_js(
+            &format!("the schema list to show {table}"),
+            START_TIMEOUT,
+            &format!(
+                "return document.querySelector({}) !== null;",
+                json_str(&listed(table))
+            ),
+        )
+        .await?;
+    }
+    app.client
+        .find(fantoccini::Locator::Css(&listed("tasks")))
+        .await?
+        .click()
+        .await?;
+    app.wait_js(
+        "the tasks page with its foreign keys",
+        UI_TIMEOUT,
+        "return document.querySelector('[data-testid=\"schema-table-page\"][data-table=\"tasks\"]') !== null \
+         && document.querySelectorAll('[data-testid=\"schema-fk-out\"]').length > 0;",
+    )
+    .await?;
+    let fks = app
+        .js(
+            "return [...document.querySelectorAll('[data-testid=\"schema-fk-out\"]')].map(e => e.textContent);",
+            vec![],
+        )
+        .await?;
+    app.screenshot("schema-tasks").await?;
+    let to_projects = fks.as_array().is_some_and(|fks| {
+        fks.iter().filter_map(|f| f.as_str()).any(|f| {
+            f.contains("project_id") && f.contains("projects") && f.contains("fk_tasks_project")
+        })
+    });
+    check(to_projects, || {
+        format!("tasks should have a foreign key (project_id) → projects (id): {fks}")
+    })?;
+    app.click_button_labelled("Timeline").await?;
+    app.wait_for_testid("upgrade-head", UI_TIMEOUT).await?;
+    Ok(())
+}
+
+/// A JavaScript string literal.
+fn json_str(text: &str) -> String {
+    serde_json::Value::String(text.to_string()).to_string()
 }
 
 #[test]

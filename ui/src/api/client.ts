@@ -64,6 +64,9 @@ export function createApi(transport: Transport | Promise<Transport>) {
 
     // Timeline
     revisionDetail: (revision: string) => call<RevisionDetail>('revision_detail', { revision }),
+    /** The schema change `revision` makes, replayed into a scratch database of the selected
+     * connection's dialect (the selected database is never changed). */
+    revisionSchemaDiff: (revision: string) => call<SchemaDiff>('revision_schema_diff', { revision }),
 
     // Actions
     previewAction: (action: ActionRequest) => call<Preview>('preview_action', { action }),

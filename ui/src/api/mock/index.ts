@@ -566,6 +566,13 @@ export function createMockTransport(params: URLSearchParams): Transport {
     },
     db_state: () => dbState(),
     revision_detail: ({ revision }) => detail(String(revision)),
+    revision_schema_diff: ({ revision }) => {
+      const r = graph.byId.get(String(revision));
+      if (!r) throw fail('resolution', `Can't locate revision identified by '${String(revision)}'`);
+      const { c } = db();
+      const before = mockSchema(graph.ancestors([...r.down_revisions, ...r.depends_on]), true, c.dialect);
+      return mockDiff(before, mockSchema(graph.ancestors([r.revision]), true, c.dialect));
+    },
     preview_action: ({ action }) => preview(action as ActionRequest),
     offline_sql: ({ action }) => offlineSql(action as ActionRequest),
     run_action: async (args) => {

@@ -29,6 +29,21 @@ describe('mock backend', () => {
     expect(await api.runSchemaDiff('other')).toBeNull();
   });
 
+  it('serves the schema change a revision makes', async () => {
+    const api = mock();
+    const { current } = await api.selectConnection('project', null);
+    const comments = await api.revisionSchemaDiff('5dab6e7f8a05');
+    expect(comments.tables_added).toEqual(['main.comments']);
+    expect(comments.tables_altered).toEqual([]);
+    const updated = await api.revisionSchemaDiff('7fcd8a9bac07');
+    expect(updated.tables_added).toEqual([]);
+    expect(updated.tables_altered.map((t) => [t.name, t.changes.map((c) => `${c.action} ${c.name}`)])).toEqual([
+      ['tasks', ['added updated_at']],
+    ]);
+    expect((await api.dbState()).current).toEqual(current);
+    await expect(api.revisionSchemaDiff('nope')).rejects.toMatchObject({ kind: 'resolution' });
+  });
+
   it('serves the demo project from its real scripts', async () => {
     const api = mock();
     const p = await api.currentProject();
