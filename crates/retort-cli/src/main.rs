@@ -1,6 +1,7 @@
 //! `retort`: Alembic-style migrations from the command line. Parses arguments, calls
 //! `retort_core::ops`, prints text (Alembic's formats) or one JSON object (`--json`).
 
+mod doctor;
 mod output;
 
 use std::path::PathBuf;
@@ -166,6 +167,19 @@ enum Command {
         #[arg(long = "schema", value_name = "NAME")]
         schemas: Vec<String>,
     },
+    /// Diagnose common failures (missing version table, unknown revision, several heads,
+    /// SQLite locks and ALTER limits) and offer fixes
+    #[command(
+        after_help = "Reads only, unless --fix is given; --fix asks nothing and prints what it ran.\n\
+Exit status: 0 when no problem was found, 1 when a problem was found (or the doctor failed).\n\n\
+Examples:\n  retort doctor\n  retort doctor --json\n  retort doctor --fix stamp:3b8f4c5d6e03\n  retort doctor --fix wal"
+    )]
+    Doctor {
+        /// Apply the fix with this id (as listed by `retort doctor`), e.g. `stamp:<rev>`,
+        /// `stamp-purge:<rev>`, `upgrade-head`, `merge`, `wal`, `checkpoint`
+        #[arg(long, value_name = "FIX_ID")]
+        fix: Option<String>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -218,6 +232,9 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(execute(cli)) {
+        Ok(()) if doctor::PROBLEM_FOUND.load(std::sync::atomic::Ordering::SeqCst) => {
+            ExitCode::from(1)
+        }
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             if !print_alembic_error(&error, json) {
@@ -370,6 +387,9 @@ async fn execute(cli: Cli) -> Result<()> {
             let url = ws.database_url(cli.url.as_deref())?;
             let schema = ws.schema(&url, &schemas).await?;
             out.schema(&schema, table.as_deref())
+        }
+        Command::Doctor { fix } => {
+            doctor::run(&ws, cli.url.as_deref(), fix.as_deref(), cli.json).await
         }
         Command::Current { verbose } => {
             let url = ws.database_url(cli.url.as_deref())?;

@@ -8,6 +8,7 @@ pub mod alembic;
 pub mod config;
 pub mod db;
 pub mod dialect;
+pub mod doctor;
 pub mod error;
 pub mod ops;
 pub mod preview;
