@@ -4,8 +4,10 @@
 //! [`diagnose`] only reads: it creates nothing, not even the version table or a missing SQLite
 //! file. Fixes run only through [`apply_fix`], one at a time, by id.
 
+mod connection;
 mod missing_version_table;
 mod multiple_heads;
+mod postgres_privileges;
 mod sqlite_alter;
 mod sqlite_lock;
 mod unknown_revision;
@@ -83,11 +85,13 @@ pub struct FixOutcome {
 
 /// The check ids, in the order they run.
 pub const CHECKS: &[&str] = &[
+    connection::CHECK,
     missing_version_table::CHECK,
     unknown_revision::CHECK,
     multiple_heads::CHECK,
     sqlite_lock::CHECK,
     sqlite_alter::CHECK,
+    postgres_privileges::CHECK,
 ];
 
 /// Runs every check that applies to the project and the database. Read-only.
@@ -100,6 +104,21 @@ pub async fn diagnose(ws: &Workspace, url: &DatabaseUrl) -> Result<Vec<Finding>>
         findings.extend(sqlite_lock::check(url).await?);
     }
     let rows = match read_rows(ws, url).await {
+        Ok(rows) => Ok(rows),
+        // Not connected at all: say why (a SQLite lock is the lock check's to explain).
+        Err(e) if url.dialect() != Dialect::Sqlite || !has_problem(&findings) => {
+            match connection::check(url).await {
+                Some(finding) => {
+                    findings.push(finding);
+                    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+                    return Ok(findings);
+                }
+                None => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    let rows = match rows {
         Ok(rows) => rows,
         // A lock that even blocks reading: report it rather than fail the whole diagnosis.
         Err(e) if has_problem(&findings) && url.dialect() == Dialect::Sqlite => {
@@ -114,6 +133,17 @@ pub async fn diagnose(ws: &Workspace, url: &DatabaseUrl) -> Result<Vec<Finding>>
             findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
             return Ok(findings);
         }
+        // Permission denied on the version table: the privilege check says which grants.
+        Err(e) if url.dialect() == Dialect::Postgresql => {
+            match postgres_privileges::check(ws, url, None).await {
+                Ok(Some(finding)) if finding.severity == Severity::Problem => {
+                    findings.push(finding);
+                    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+                    return Ok(findings);
+                }
+                _ => return Err(e),
+            }
+        }
         Err(e) => return Err(e),
     };
     findings.extend(missing_version_table::check(ws, url, rows.as_deref()).await?);
@@ -122,6 +152,10 @@ pub async fn diagnose(ws: &Workspace, url: &DatabaseUrl) -> Result<Vec<Finding>>
     }
     if url.dialect() == Dialect::Sqlite {
         findings.extend(sqlite_alter::check(ws, rows.as_deref().unwrap_or(&[])));
+    }
+    if url.dialect() == Dialect::Postgresql {
+        let rows = rows.as_deref().unwrap_or(&[]);
+        findings.extend(postgres_privileges::check(ws, url, Some(rows)).await?);
     }
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     Ok(findings)
@@ -175,6 +209,8 @@ pub async fn apply_fix(ws: &Workspace, url: &DatabaseUrl, fix_id: &str) -> Resul
         ("wal", None) | ("checkpoint", None) if url.dialect() == Dialect::Sqlite => {
             sqlite_lock::apply(url, kind).await
         }
+        (connection::CREATE_DATABASE, None) => connection::create_database(url).await,
+        (postgres_privileges::FIX, None) => Err(postgres_privileges::refuse(ws, url).await),
         _ => Err(Error::command(format!(
             "Unknown fix '{fix_id}'; run `retort doctor` to see the fixes offered for this database"
         ))),
