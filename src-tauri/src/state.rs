@@ -284,7 +284,7 @@ pub(crate) fn project_view(ws: &Workspace, is_demo: bool) -> Result<ProjectView,
         config_path: project.config_path.display().to_string(),
         versions_dir: project.versions_dir().display().to_string(),
         version_table: project.version_table.clone(),
-        revisions: ws.history(None, None)?,
+        revisions: ws.history(None, &[], false)?,
         timeline: timeline::layout(&ws.map),
         is_demo,
     })

@@ -353,20 +353,8 @@ async fn execute(cli: Cli) -> Result<()> {
             } else {
                 None
             };
-            // Rows resolve `current` in a range; they mark `(current)` only with -i.
             let rows = rows.unwrap_or_default();
-            let history: Vec<_> = ws
-                .map
-                .history(rev_range.as_deref(), &rows)?
-                .iter()
-                .filter_map(|id| {
-                    let mut info = ws.revision_info(id)?;
-                    if indicate_current {
-                        info.is_current = Some(rows.contains(id));
-                    }
-                    Some(info)
-                })
-                .collect();
+            let history = ws.history(rev_range.as_deref(), &rows, indicate_current)?;
             out.history(&history, verbose)
         }
         Command::Show { revision } => {

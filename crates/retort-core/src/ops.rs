@@ -322,19 +322,21 @@ impl Workspace {
             .collect()
     }
 
-    /// `history [-r RANGE]`, newest first. `current_rows` marks `is_current` when given.
+    /// `history [-r RANGE]`, newest first; `mark_current` sets `is_current` (`--indicate-current`).
     pub fn history(
         &self,
         range: Option<&str>,
-        current_rows: Option<&[String]>,
+        current_rows: &[String],
+        mark_current: bool,
     ) -> Result<Vec<RevisionInfo>> {
-        let ids = self.map.history(range, current_rows.unwrap_or(&[]))?;
+        // The rows resolve `current` in a range; they mark `(current)` only when asked (-i).
+        let ids = self.map.history(range, current_rows)?;
         Ok(ids
             .iter()
             .filter_map(|id| {
                 let mut info = self.revision_info(id)?;
-                if let Some(rows) = current_rows {
-                    info.is_current = Some(rows.iter().any(|r| r == id));
+                if mark_current {
+                    info.is_current = Some(current_rows.contains(id));
                 }
                 Some(info)
             })

@@ -163,13 +163,22 @@ pub async fn run(
     }
     .instrument(span.clone())
     .await;
-    let duration_ms = millis(started.elapsed());
-    span.record("duration_ms", duration_ms);
+    span.record("duration_ms", millis(started.elapsed()));
+    finish_run(result, started, on_event)
+}
+
+/// Sends the run's last event (finished or failed) and stamps the report's duration. Shared by
+/// the native runner and the Alembic driver, so both end a run the same way.
+pub(crate) fn finish_run(
+    result: Result<RunReport>,
+    started: Instant,
+    on_event: &mut (dyn FnMut(ProgressEvent) + Send),
+) -> Result<RunReport> {
     match result {
         Ok(mut report) => {
             report.duration = started.elapsed();
             on_event(ProgressEvent::RunFinished {
-                duration_ms,
+                duration_ms: millis(report.duration),
                 version_rows: report.version_rows.clone(),
             });
             Ok(report)
@@ -185,7 +194,7 @@ pub async fn run(
 }
 
 /// Polls for the migration lock until `options.lock_timeout`.
-async fn acquire_lock(
+pub(crate) async fn acquire_lock(
     db: &mut Database,
     version_table: &str,
     options: &RunOptions,

@@ -17,10 +17,8 @@ use crate::config::DatabaseUrl;
 use crate::db::Database;
 use crate::error::{AppliedStep, Error, Result};
 use crate::revision::{Direction, Plan, RevisionMap, Step};
-use crate::runner::{ProgressEvent, RunOptions, RunReport};
+use crate::runner::{acquire_lock, ProgressEvent, RunOptions, RunReport};
 use crate::version_table;
-
-const LOCK_POLL_INTERVAL: Duration = Duration::from_millis(100);
 
 /// An Alembic project ready to run: its settings, interpreter and revision graph.
 #[derive(Debug, Clone, Copy)]
@@ -89,59 +87,7 @@ pub async fn run_online(
     }
     .instrument(span)
     .await;
-    let duration_ms = started.elapsed().as_millis() as u64;
-    match result {
-        Ok(mut report) => {
-            report.duration = started.elapsed();
-            on_event(ProgressEvent::RunFinished {
-                duration_ms,
-                version_rows: report.version_rows.clone(),
-            });
-            Ok(report)
-        }
-        Err(e) => {
-            on_event(ProgressEvent::RunFailed {
-                kind: e.kind().to_string(),
-                message: e.to_string(),
-            });
-            Err(e)
-        }
-    }
-}
-
-async fn acquire_lock(
-    db: &mut Database,
-    version_table: &str,
-    options: &RunOptions,
-    on_event: &mut (dyn FnMut(ProgressEvent) + Send),
-) -> Result<()> {
-    let started = Instant::now();
-    let mut announced = false;
-    loop {
-        if db.try_lock(version_table).await? {
-            return Ok(());
-        }
-        if !announced {
-            announced = true;
-            on_event(ProgressEvent::WaitingForLock {
-                timeout_ms: options.lock_timeout.as_millis() as u64,
-            });
-        }
-        if options.cancel.is_cancelled() {
-            let version_rows = read_rows(db, version_table).await.unwrap_or_default();
-            return Err(Error::Cancelled {
-                applied: Vec::new(),
-                version_rows,
-            });
-        }
-        let waited = started.elapsed();
-        if waited >= options.lock_timeout {
-            return Err(Error::Locked {
-                waited_secs: options.lock_timeout.as_millis().div_ceil(1000) as u64,
-            });
-        }
-        tokio::time::sleep(LOCK_POLL_INTERVAL.min(options.lock_timeout - waited)).await;
-    }
+    crate::runner::finish_run(result, started, on_event)
 }
 
 async fn read_rows(db: &mut Database, table: &str) -> Result<Vec<String>> {
