@@ -5,9 +5,16 @@ import { schemaView } from './state/schema.svelte';
 import './app.css';
 
 const params = new URLSearchParams(window.location.search);
-// `?theme=dark` / `?theme=light` overrides the system's colour scheme (screenshots, tests).
+// The theme follows the system's colour scheme, live; `?theme=dark` / `?theme=light` overrides it
+// (screenshots, tests). app.css keys its dark palette on data-theme alone.
 const theme = params.get('theme');
-if (theme === 'dark' || theme === 'light') document.documentElement.dataset.theme = theme;
+const systemDark = window.matchMedia('(prefers-color-scheme: dark)');
+const applyTheme = () => {
+  document.documentElement.dataset.theme =
+    theme === 'dark' || theme === 'light' ? theme : systemDark.matches ? 'dark' : 'light';
+};
+applyTheme();
+systemDark.addEventListener('change', applyTheme);
 // `?view=schema|activity` opens that view; `&table=schema.name` a table, `&diagram` the ER diagram.
 const view = params.get('view');
 if (view === 'schema' || view === 'activity') app.view = view;
