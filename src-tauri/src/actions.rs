@@ -12,9 +12,11 @@ use retort_core::runner::{self, CancelToken, ProgressEvent, RunOptions};
 use retort_core::script::Script;
 use retort_core::Error;
 
-use crate::dto::{ActionKind, ActionRequest, ActivityEntry, ActivityOutcome, PlanStep};
-use crate::error::{ApiError, CONFIRMATION_REQUIRED};
-use crate::state::{now, AppState};
+use crate::dto::{
+    ActionKind, ActionRequest, ActivityBackup, ActivityEntry, ActivityOutcome, PlanStep, RunEvent,
+};
+use crate::error::ApiError;
+use crate::state::AppState;
 
 impl ActionRequest {
     /// The stamp targets: `targets`, or `[target]` when that is empty.
@@ -101,13 +103,15 @@ impl AppState {
         let targets = action.stamp_targets();
         let command = action.command(&targets)?;
         let state = ws.current(&selected.url).await?;
-        Ok(preview::preview(
+        let mut preview = preview::preview(
             &ws,
             selected.url.dialect(),
             &state.current,
             command,
             ws.project.transaction_per_migration,
-        )?)
+        )?;
+        preview.backup = Some(self.backup_store().plan(&selected.url));
+        Ok(preview)
     }
 
     /// The SQL script `action` would run from where the selected database is (from base, for the
@@ -199,28 +203,19 @@ impl AppState {
         Ok(sql?)
     }
 
-    /// Runs `action` on the selected database, sending every progress event to `on_event`, and
-    /// logs it. `run_id` names the run for [`AppState::cancel_run`]. A production connection
+    /// Runs `action` on the selected database, sending the backup's events and then every
+    /// progress event to `on_event`, and logs it. `run_id` names the run for [`AppState::cancel_run`]. A production connection
     /// runs only when `confirm_database` is its database name.
     pub async fn run_action(
         &self,
         action: &ActionRequest,
         run_id: &str,
         confirm_database: Option<&str>,
-        mut on_event: impl FnMut(ProgressEvent) + Send,
+        mut on_event: impl FnMut(RunEvent) + Send,
     ) -> Result<RunOutcome, ApiError> {
         let ws = self.workspace()?;
         let selected = self.selected()?;
-        let expected = selected.confirm_name().unwrap_or_default();
-        if selected.production && confirm_database.map(str::trim) != Some(expected.as_str()) {
-            return Err(ApiError::new(
-                CONFIRMATION_REQUIRED,
-                format!(
-                    "'{}' is a production connection: type the database name '{expected}' to confirm.",
-                    selected.name
-                ),
-            ));
-        }
+        selected.require_confirmation(confirm_database)?;
         let targets = action.stamp_targets();
         let command = action.command(&targets)?;
         if run_id.trim().is_empty() {
@@ -228,6 +223,18 @@ impl AppState {
                 "A run needs an id, to be able to cancel it",
             ));
         }
+
+        // The backup comes first: if it fails, nothing runs.
+        let (retort_command, _) = preview::equivalent_commands(command);
+        let reason = format!(
+            "before {}",
+            retort_command
+                .strip_prefix("retort ")
+                .unwrap_or(&retort_command)
+        );
+        let backup = self
+            .backup_before_action(action, &reason, &mut |event| on_event(event.into()))
+            .await?;
 
         let cancel = CancelToken::new();
         {
@@ -250,53 +257,45 @@ impl AppState {
         let (retort_command, alembic_command) = preview::equivalent_commands(command);
         tracing::info!(run_id, command = %retort_command, url = %selected.url, "run started");
 
-        let time = now();
+        let mut entry = ActivityEntry::begin(
+            run_id.to_string(),
+            &ws.project.root,
+            &selected,
+            retort_command,
+        );
+        entry.alembic_command = alembic_command;
+        entry.backup = backup.as_ref().map(ActivityBackup::from);
         let started = Instant::now();
         let mut recorder = Recorder::default();
         let result = ws
             .run(&selected.url, command, &options, &mut |event| {
                 recorder.observe(&event);
-                on_event(event);
+                on_event(event.into());
             })
             .await;
         let result = result.map_err(|e| (e.kind() == "cancelled", ApiError::from(e)));
 
-        let (outcome, rows_after, error) = match &result {
-            Ok(outcome) => (ActivityOutcome::Succeeded, outcome.current.clone(), None),
-            Err((cancelled, error)) => (
+        entry.finish(result.as_ref().err().map(|(_, error)| error), started);
+        match &result {
+            Ok(outcome) => {
+                entry.duration_ms = outcome.duration_ms;
+                entry.rows_after = outcome.current.clone();
+            }
+            Err((cancelled, error)) => {
                 if *cancelled {
-                    ActivityOutcome::Cancelled
-                } else {
-                    ActivityOutcome::Failed
-                },
-                error
+                    entry.outcome = ActivityOutcome::Cancelled;
+                }
+                entry.rows_after = error
                     .data
                     .as_ref()
                     .map(|d| d.version_rows.clone())
-                    .unwrap_or_else(|| recorder.rows_before.clone()),
-                Some(error.clone()),
-            ),
-        };
-        let entry = ActivityEntry {
-            id: run_id.to_string(),
-            time,
-            project: ws.project.root.display().to_string(),
-            connection: format!("{} ({})", selected.name, selected.url.redacted()),
-            action: retort_command,
-            alembic_command,
-            plan: recorder.plan,
-            outcome,
-            error,
-            duration_ms: result.as_ref().map(|o| o.duration_ms).unwrap_or_else(|_| {
-                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
-            }),
-            sql: recorder.sql,
-            rows_before: recorder.rows_before,
-            rows_after,
-        };
-        if let Err(e) = self.activity.append(&entry) {
-            tracing::error!(error = %e, "could not write the activity log");
+                    .unwrap_or_else(|| recorder.rows_before.clone());
+            }
         }
+        entry.plan = recorder.plan;
+        entry.sql = recorder.sql;
+        entry.rows_before = recorder.rows_before;
+        self.activity.record(&entry);
         tracing::info!(run_id, outcome = ?entry.outcome, duration_ms = entry.duration_ms, "run ended");
         result.map_err(|(_, error)| error)
     }

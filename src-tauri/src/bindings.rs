@@ -47,12 +47,21 @@ pub fn export(dir: &Path) -> Result<Vec<String>, ExportError> {
     ActionRequest::export_all(&config)?;
     Preview::export_all(&config)?;
     ProgressEvent::export_all(&config)?;
+    crate::dto::RunEvent::export_all(&config)?;
     RunOutcome::export_all(&config)?;
     ActivityEntry::export_all(&config)?;
     Schema::export_all(&config)?;
     SchemaDiff::export_all(&config)?;
     TableRows::export_all(&config)?;
     ApiError::export_all(&config)?;
+    crate::backups::BackupList::export_all(&config)?;
+    retort_core::backup::RestoreOutcome::export_all(&config)?;
+    retort_core::autogen::AutogenerateResult::export_all(&config)?;
+    retort_core::roundtrip::RoundTripReport::export_all(&config)?;
+    retort_core::roundtrip::RoundTripProgress::export_all(&config)?;
+    retort_core::drift::DriftReport::export_all(&config)?;
+    retort_core::doctor::Finding::export_all(&config)?;
+    retort_core::doctor::FixOutcome::export_all(&config)?;
 
     let mut names: Vec<String> = std::fs::read_dir(dir)?
         .filter_map(|entry| entry.ok())

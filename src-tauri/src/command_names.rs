@@ -37,4 +37,18 @@ pub const COMMANDS: &[&str] = &[
     // Activity log
     "activity_list",
     "export_activity",
+    // Backups
+    "list_backups",
+    "create_backup",
+    "restore_backup",
+    "set_backup_keep",
+    // Checks: round-trip test and drift
+    "run_roundtrip_test",
+    "check_drift",
+    // Drift: autogenerate
+    "autogenerate_revision",
+    // Troubleshoot (doctor)
+    "diagnose",
+    "apply_fix",
+    "export_diagnostics",
 ];

@@ -8,7 +8,6 @@
 use retort_core::ops::RunOutcome;
 use retort_core::preview::Preview;
 use retort_core::probe::ConnectionTest;
-use retort_core::runner::ProgressEvent;
 use retort_core::schema::{Schema, SchemaDiff};
 use retort_core::schema_rows::TableRows;
 use tauri::ipc::Channel;
@@ -17,7 +16,7 @@ use tauri::{AppHandle, Runtime, State};
 use crate::dialogs;
 use crate::dto::{
     ActionRequest, ActivityEntry, AppInfo, ConnectionInput, ConnectionView, DbState, ProjectView,
-    RecentProject, RevisionDetail,
+    RecentProject, RevisionDetail, RunEvent,
 };
 use crate::error::ApiError;
 use crate::state::{argument_path, AppState};
@@ -184,7 +183,8 @@ pub async fn offline_sql(state: State<'_, AppState>, action: ActionRequest) -> R
     state.offline_sql(&action).await
 }
 
-/// Runs an action, streaming [`ProgressEvent`]s through `on_event` in order.
+/// Runs an action, streaming its [`RunEvent`]s (the backup's, then the engine's progress)
+/// through `on_event` in order.
 #[tauri::command]
 #[tracing::instrument(skip_all, fields(run_id = %run_id, kind = ?action.kind, target = %action.target))]
 pub async fn run_action(
@@ -192,7 +192,7 @@ pub async fn run_action(
     action: ActionRequest,
     run_id: String,
     confirm_database: Option<String>,
-    on_event: Channel<ProgressEvent>,
+    on_event: Channel<RunEvent>,
 ) -> Result<RunOutcome> {
     state
         .run_action_with_diff(&action, &run_id, confirm_database.as_deref(), |event| {

@@ -79,6 +79,22 @@ pub async fn save_activity_file<R: Runtime>(
     .await
 }
 
+pub async fn save_diagnostics_file<R: Runtime>(
+    app: &AppHandle<R>,
+) -> Result<Option<PathBuf>, ApiError> {
+    if let Some(answer) = test_answer(SAVE_FILE_ENV) {
+        return Ok(answer);
+    }
+    show(app, |dialog| {
+        dialog
+            .set_title("Export diagnostics")
+            .add_filter("JSON", &["json"])
+            .set_file_name("retort-diagnostics.json")
+            .save_file()
+    })
+    .await
+}
+
 async fn show<R, F, D>(app: &AppHandle<R>, build: F) -> Result<Option<PathBuf>, ApiError>
 where
     R: Runtime,

@@ -154,6 +154,11 @@ pub struct ActionRequest {
     pub targets: Vec<String>,
     #[serde(default)]
     pub purge: bool,
+    /// PostgreSQL/MySQL: dump the database first (pg_dump / mysqldump must be installed).
+    /// SQLite databases are always backed up first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub backup: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -187,6 +192,29 @@ pub struct ActivityEntry {
     /// The version table's rows before and after.
     pub rows_before: Vec<String>,
     pub rows_after: Vec<String>,
+    /// The backup taken first (before an action, a doctor fix or a restore: the state to go back
+    /// to), or the one made by "Back up now". `null` when none was taken; absent in entries
+    /// written before backups existed.
+    #[serde(default)]
+    pub backup: Option<ActivityBackup>,
+}
+
+/// A backup named in an activity entry: restore it by `id` from the Backups view
+/// (`retort backup restore ID`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ActivityBackup {
+    pub id: String,
+    /// The backup file (absolute).
+    pub file: String,
+}
+
+impl From<&retort_core::backup::BackupInfo> for ActivityBackup {
+    fn from(info: &retort_core::backup::BackupInfo) -> ActivityBackup {
+        ActivityBackup {
+            id: info.id.clone(),
+            file: info.file.clone(),
+        }
+    }
 }
 
 /// One revision of a logged action (the engine's `StepSummary`, readable back from the log).
@@ -198,4 +226,47 @@ pub struct PlanStep {
     pub from: Vec<String>,
     pub to: Vec<String>,
     pub message: String,
+}
+
+/// What the backup before a write reports on a run's event stream, before the engine's events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum BackupEvent {
+    /// The backup is being taken (seconds to minutes on a large database): `database` is the
+    /// SQLite file name or the server database's name.
+    BackupStarted {
+        database: String,
+        mode: retort_core::backup::BackupMode,
+        /// `VACUUM INTO`, `pg_dump`, `mysqldump`.
+        tool: Option<String>,
+    },
+    /// The backup is written: restore it by `id` from the Backups view.
+    BackupFinished {
+        id: String,
+        /// The backup file (absolute).
+        file: String,
+        size_bytes: u64,
+        duration_ms: u64,
+    },
+}
+
+/// One event of a run's stream (the `run_action` channel): the backup taken first, then the
+/// engine's [`ProgressEvent`]s. Both carry an `event` tag; the names never overlap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(untagged)]
+pub enum RunEvent {
+    Backup(BackupEvent),
+    Progress(retort_core::runner::ProgressEvent),
+}
+
+impl From<BackupEvent> for RunEvent {
+    fn from(event: BackupEvent) -> RunEvent {
+        RunEvent::Backup(event)
+    }
+}
+
+impl From<retort_core::runner::ProgressEvent> for RunEvent {
+    fn from(event: retort_core::runner::ProgressEvent) -> RunEvent {
+        RunEvent::Progress(event)
+    }
 }

@@ -10,16 +10,20 @@
 
 mod actions;
 mod activity;
+mod autogen;
+pub mod backups;
 pub mod bindings;
 mod command_names;
 pub mod commands;
 mod connections;
 mod dialogs;
+mod doctor;
 pub mod dto;
 pub mod error;
 pub mod keychain;
 pub mod logging;
 pub mod paths;
+mod safety;
 mod schema;
 pub mod state;
 mod store;
@@ -68,6 +72,16 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::table_rows,
         commands::activity_list,
         commands::export_activity,
+        backups::list_backups,
+        backups::create_backup,
+        backups::restore_backup,
+        backups::set_backup_keep,
+        safety::run_roundtrip_test,
+        safety::check_drift,
+        autogen::autogenerate_revision,
+        doctor::diagnose,
+        doctor::apply_fix,
+        doctor::export_diagnostics,
     ]
 }
 

@@ -4,11 +4,10 @@
 
 use retort_core::db::Database;
 use retort_core::ops::RunOutcome;
-use retort_core::runner::ProgressEvent;
 use retort_core::schema::{self, IntrospectOptions, Schema, SchemaDiff};
 use retort_core::schema_rows::{self, TableRows};
 
-use crate::dto::ActionRequest;
+use crate::dto::{ActionRequest, RunEvent};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -66,7 +65,7 @@ impl AppState {
         action: &ActionRequest,
         run_id: &str,
         confirm_database: Option<&str>,
-        on_event: impl FnMut(ProgressEvent) + Send,
+        on_event: impl FnMut(RunEvent) + Send,
     ) -> Result<RunOutcome, ApiError> {
         let before = self.quiet_snapshot().await;
         let result = self

@@ -57,6 +57,21 @@ impl Selected {
     pub fn confirm_name(&self) -> Option<String> {
         confirm_name(&self.url)
     }
+
+    /// A write on a production connection goes ahead only when `typed` is its database name.
+    pub fn require_confirmation(&self, typed: Option<&str>) -> Result<(), ApiError> {
+        let expected = self.confirm_name().unwrap_or_default();
+        if self.production && typed.map(str::trim) != Some(expected.as_str()) {
+            return Err(ApiError::new(
+                crate::error::CONFIRMATION_REQUIRED,
+                format!(
+                    "'{}' is a production connection: type the database name '{expected}' to confirm.",
+                    self.name
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The database name, or the SQLite file's name.
@@ -307,6 +322,21 @@ pub(crate) async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| ApiError::internal(format!("a background task failed: {e}")))?
+}
+
+/// Runs engine work on a blocking thread of the current runtime: some engine futures hold sqlx
+/// executors behind references and are not `Send`, which Tauri commands must be. `what` names
+/// the work in the error if the thread dies.
+pub(crate) async fn engine_task<T, F, Fut>(what: &str, work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = retort_core::Result<T>>,
+{
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || handle.block_on(work()).map_err(ApiError::from))
+        .await
+        .map_err(|e| ApiError::internal(format!("{what} stopped unexpectedly: {e}")))?
 }
 
 /// A path argument from the UI: absolute, or relative to the current folder.

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use common::{Fixture, DEMO};
 use retort_app::dto::{
-    ActionKind, ActionRequest, ActivityOutcome, ConnectionInput, ConnectionSource,
+    ActionKind, ActionRequest, ActivityOutcome, ConnectionInput, ConnectionSource, RunEvent,
 };
 use retort_app::PROJECT_ID;
 use retort_core::dialect::Dialect;
@@ -19,6 +19,7 @@ fn action(kind: ActionKind, target: &str) -> ActionRequest {
         target: target.to_string(),
         targets: Vec::new(),
         purge: false,
+        backup: None,
     }
 }
 
@@ -58,7 +59,11 @@ async fn run(
     let mut events = Vec::new();
     let result = fixture
         .state
-        .run_action(request, run_id, None, |event| events.push(event))
+        .run_action(request, run_id, None, |event| {
+            if let RunEvent::Progress(event) = event {
+                events.push(event)
+            }
+        })
         .await;
     (result, events)
 }
@@ -208,7 +213,10 @@ async fn a_run_cancelled_between_revisions_keeps_what_completed() {
     let seen = events.clone();
     let result = state
         .run_action(&upgrade("head"), "cancel-me", None, |event| {
-            if matches!(event, ProgressEvent::StepFinished { index: 0, .. }) {
+            if matches!(
+                event,
+                RunEvent::Progress(ProgressEvent::StepFinished { index: 0, .. })
+            ) {
                 state.cancel_run("cancel-me");
             }
             seen.lock().unwrap().push(event);
@@ -220,7 +228,7 @@ async fn a_run_cancelled_between_revisions_keeps_what_completed() {
     assert_eq!(data.applied.len(), 1);
     assert_eq!(data.version_rows, vec![DEMO[0].to_string()]);
     assert!(
-        matches!(events.lock().unwrap().last(), Some(ProgressEvent::RunFailed { kind, .. }) if kind == "cancelled")
+        matches!(events.lock().unwrap().last(), Some(RunEvent::Progress(ProgressEvent::RunFailed { kind, .. })) if kind == "cancelled")
     );
     assert_eq!(
         state.db_state().await.unwrap().current,

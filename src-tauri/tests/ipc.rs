@@ -94,8 +94,14 @@ fn every_command_is_registered_and_allowed() {
             "action": upgrade("+1"), "runId": "r1", "confirmDatabase": null, "onEvent": "__CHANNEL__:1"
         }),
         "cancel_run" | "run_schema_diff" => json!({ "runId": "r1" }),
+        "run_roundtrip_test" => json!({ "runId": "", "onProgress": "__CHANNEL__:2" }),
         "schema_snapshot" => json!({ "schema": null }),
         "table_rows" => json!({ "schema": null, "table": "nope", "limit": 5 }),
+        "apply_fix" => json!({ "fixId": "nope", "confirmDatabase": null }),
+        "autogenerate_revision" => json!({ "message": "" }),
+        "list_backups" => json!({ "all": false }),
+        "restore_backup" => json!({ "id": "nope", "confirmDatabase": null }),
+        "set_backup_keep" => json!({ "keep": 10 }),
         _ => json!({}),
     };
     for command in COMMANDS {
@@ -189,6 +195,14 @@ fn errors_are_kind_message_detail() {
     // Dialog commands answer through the test hooks: cancelled is null.
     assert_eq!(ipc.invoke("pick_folder", json!({})), Ok(Value::Null));
     assert_eq!(ipc.invoke("export_activity", json!({})), Ok(Value::Null));
+    assert_eq!(ipc.invoke("export_diagnostics", json!({})), Ok(Value::Null));
+    let error = ipc
+        .invoke(
+            "apply_fix",
+            json!({ "fixId": "nope", "confirmDatabase": null }),
+        )
+        .expect_err("unknown fix");
+    assert_eq!(error["kind"], "command");
 }
 
 #[test]

@@ -13,6 +13,7 @@ fn action(kind: ActionKind, target: &str) -> ActionRequest {
         target: target.to_string(),
         targets: Vec::new(),
         purge: false,
+        backup: None,
     }
 }
 

@@ -2,6 +2,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { app } from './state/app.svelte';
 import { schemaView } from './state/schema.svelte';
+import { safety } from './state/safety.svelte';
 import './app.css';
 
 const params = new URLSearchParams(window.location.search);
@@ -15,9 +16,11 @@ const applyTheme = () => {
 };
 applyTheme();
 systemDark.addEventListener('change', applyTheme);
-// `?view=schema|activity` opens that view; `&table=schema.name` a table, `&diagram` the ER diagram.
+// `?view=schema|activity|troubleshoot|checks|backups` opens that view; `&table=schema.name` a table, `&diagram` the ER
+// diagram; with `checks`, `&run` checks drift and runs the round-trip test once connected.
 const view = params.get('view');
-if (view === 'schema' || view === 'activity') app.view = view;
+if (view === 'schema' || view === 'activity' || view === 'troubleshoot' || view === 'checks' || view === 'backups') app.view = view;
+if (view === 'checks' && params.has('run')) safety.autorun = true;
 if (params.get('table')) schemaView.openTable(params.get('table')!);
 if (params.has('diagram')) schemaView.mode = 'diagram';
 

@@ -1,5 +1,5 @@
-//! `retort doctor`: runs the engine's checks and prints one block per finding, or applies one
-//! fix by id.
+//! `retort doctor`: runs the engine's checks and prints one block per finding, applies one
+//! fix by id, or writes a diagnostics report (`--export FILE`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -15,12 +15,32 @@ pub async fn run(
     ws: &Workspace,
     cli_url: Option<&str>,
     fix: Option<&str>,
+    export: Option<&std::path::Path>,
     json: bool,
 ) -> Result<()> {
     let url = ws.database_url(cli_url)?;
     if let Some(fix_id) = fix {
         let outcome = doctor::apply_fix(ws, &url, fix_id).await?;
         print_outcome(&outcome, json);
+        return Ok(());
+    }
+    if let Some(path) = export {
+        let report = doctor::diagnostics_report(ws, &url, &[]).await;
+        let written = report.write(path)?;
+        let problem = doctor::has_problem(&report.findings) || report.diagnose_error.is_some();
+        PROBLEM_FOUND.store(problem, Ordering::SeqCst);
+        if json {
+            println!(
+                "{}",
+                json!({ "exported": written.display().to_string(), "problem": problem, "findings": report.findings })
+            );
+        } else {
+            println!(
+                "Wrote diagnostics ({} finding(s)) to {}",
+                report.findings.len(),
+                written.display()
+            );
+        }
         return Ok(());
     }
     let findings = doctor::diagnose(ws, &url).await?;

@@ -1,10 +1,12 @@
 //! `retort`: Alembic-style migrations from the command line. Parses arguments, calls
 //! `retort_core::ops`, prints text (Alembic's formats) or one JSON object (`--json`).
 
+mod backup;
 mod doctor;
 mod output;
+mod safety;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -18,6 +20,8 @@ Examples:
   retort upgrade head                   apply every pending revision
   retort downgrade -1                   revert the last revision
   retort upgrade head --sql             print the SQL instead of running it
+  retort backup list                    the backups taken before each change (restore one with
+                                        retort backup restore ID)
   DATABASE_URL=postgresql://me@localhost/nexus retort current";
 
 #[derive(Parser, Debug)]
@@ -30,13 +34,15 @@ The database comes from --url, else the DATABASE_URL environment variable, else 
 `url` in retort.toml (sqlalchemy.url in alembic.ini). Revisions live in \
 <script_location>/versions/*.sql and the database's position is kept in the same \
 `alembic_version` table Alembic uses.\n\n\
-An Alembic project (a folder with alembic.ini) opens as it is: its versions/*.py headers are read \
-without running Python, and upgrade/downgrade run through the project's own Alembic.",
+An Alembic project (a folder with alembic.ini, or pyproject.toml with [tool.alembic]) opens as \
+it is: its versions/*.py headers are read without running Python, and upgrade/downgrade run \
+through the project's own Alembic.",
     after_help = EXAMPLES,
     infer_long_args = true
 )]
 struct Cli {
-    /// Project folder, its retort.toml, or an Alembic project's alembic.ini
+    /// Project folder, its retort.toml, or an Alembic project's alembic.ini or pyproject.toml
+    /// (default: the current folder; ALEMBIC_CONFIG when it holds no retort.toml)
     #[arg(short = 'c', long = "config", global = true, value_name = "PATH")]
     config: Option<PathBuf>,
 
@@ -78,7 +84,7 @@ enum Command {
     },
     /// Create a new revision script
     #[command(
-        after_help = "Examples:\n  retort revision -m \"add users table\"\n  retort revision --head=base --branch=sqlite -m \"SQLite specific\""
+        after_help = "Examples:\n  retort revision -m \"add users table\"\n  retort revision --head=base --branch=sqlite -m \"SQLite specific\"\n  retort revision --autogenerate -m \"sync hand-made changes\" --url sqlite:///nexus.db"
     )]
     Revision(RevisionArgs),
     /// Create a merge revision that joins several heads
@@ -134,16 +140,23 @@ enum Command {
     },
     /// Upgrade the database to a later revision
     #[command(
-        after_help = "Examples:\n  retort upgrade head\n  retort upgrade +1\n  retort upgrade 3b8f4c5d6e03\n  retort upgrade 1f0c0a1b2c01:head --sql"
+        after_help = "A SQLite database is backed up first (retort backup list); --no-backup skips it. \
+PostgreSQL/MySQL: --backup dumps it first with pg_dump / mysqldump.\n\n\
+Examples:\n  retort upgrade head\n  retort upgrade +1\n  retort upgrade 3b8f4c5d6e03\n  retort upgrade 1f0c0a1b2c01:head --sql\n  retort upgrade head --backup --url postgresql://me@localhost/shop"
     )]
     Upgrade(MigrateArgs),
     /// Revert the database to an earlier revision
     #[command(
-        after_help = "Examples:\n  retort downgrade -1\n  retort downgrade base\n  retort downgrade head:base --sql"
+        after_help = "A SQLite database is backed up first (undo: retort backup restore ID); --no-backup \
+skips it. PostgreSQL/MySQL: --backup dumps it first with pg_dump / mysqldump.\n\n\
+Examples:\n  retort downgrade -1\n  retort downgrade base\n  retort downgrade head:base --sql\n  retort downgrade base --no-backup"
     )]
     Downgrade(MigrateArgs),
     /// Set the version table to the given revision(s) without running any migration
-    #[command(after_help = "Examples:\n  retort stamp head\n  retort stamp --purge 3b8f4c5d6e03")]
+    #[command(
+        after_help = "A SQLite database is backed up first; --no-backup skips it, --backup dumps \
+PostgreSQL/MySQL.\n\nExamples:\n  retort stamp head\n  retort stamp --purge 3b8f4c5d6e03"
+    )]
     Stamp {
         /// Target revision(s)
         #[arg(required = true, allow_hyphen_values = true)]
@@ -154,6 +167,8 @@ enum Command {
         /// Print the SQL instead of running it
         #[arg(long)]
         sql: bool,
+        #[command(flatten)]
+        backup: backup::BackupFlags,
     },
     /// Show the database's schema: a table list, or one table's columns, keys and DDL
     #[command(
@@ -168,18 +183,37 @@ enum Command {
         schemas: Vec<String>,
     },
     /// Diagnose common failures (missing version table, unknown revision, several heads,
-    /// SQLite locks and ALTER limits) and offer fixes
+    /// SQLite locks and ALTER limits, PostgreSQL/MySQL privileges, half-applied MySQL
+    /// revisions) and offer fixes
     #[command(
         after_help = "Reads only, unless --fix is given; --fix asks nothing and prints what it ran.\n\
+--export FILE writes a diagnostics report for a colleague (findings, versions, the connection \
+with its password redacted, the version rows): JSON when FILE ends in .json, else Markdown.\n\
 Exit status: 0 when no problem was found, 1 when a problem was found (or the doctor failed).\n\n\
-Examples:\n  retort doctor\n  retort doctor --json\n  retort doctor --fix stamp:3b8f4c5d6e03\n  retort doctor --fix wal"
+Examples:\n  retort doctor\n  retort doctor --json\n  retort doctor --fix stamp:3b8f4c5d6e03\n  retort doctor --fix wal\n  retort doctor --fix finish:3b8f4c5d6e03\n  retort doctor --export diagnostics.md"
     )]
     Doctor {
         /// Apply the fix with this id (as listed by `retort doctor`), e.g. `stamp:<rev>`,
-        /// `stamp-purge:<rev>`, `upgrade-head`, `merge`, `wal`, `checkpoint`
-        #[arg(long, value_name = "FIX_ID")]
+        /// `stamp-purge:<rev>`, `upgrade-head`, `merge`, `wal`, `checkpoint`,
+        /// `finish:<rev>`, `undo:<rev>`
+        #[arg(long, value_name = "FIX_ID", conflicts_with = "export")]
         fix: Option<String>,
+        /// Write a diagnostics report to FILE (`.json`: JSON, else Markdown) and print where
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+        #[command(flatten)]
+        backup: backup::BackupFlags,
     },
+    /// Round-trip test: upgrade one revision at a time, downgrade back to base, upgrade again,
+    /// in a scratch database, checking each downgrade restores the schema
+    #[command(after_help = safety::TEST_HELP)]
+    Test,
+    /// Drift detection: compare the database's schema with its migrations at its revision
+    #[command(after_help = safety::CHECK_HELP)]
+    Check,
+    /// List, create and restore the backups taken before every write (SQLite) or on request
+    #[command(subcommand, after_help = backup::EXAMPLES)]
+    Backup(backup::BackupCommand),
 }
 
 #[derive(Args, Debug)]
@@ -202,6 +236,10 @@ struct RevisionArgs {
     /// Revision id to use instead of a generated one
     #[arg(long)]
     rev_id: Option<String>,
+    /// Write the difference between the migrations and the live database (--url) as the new
+    /// revision's SQL; what cannot be derived safely becomes commented TODOs (see stderr)
+    #[arg(long)]
+    autogenerate: bool,
 }
 
 #[derive(Args, Debug)]
@@ -215,6 +253,8 @@ struct MigrateArgs {
     /// Commit each revision on its own instead of one transaction for the whole run
     #[arg(long)]
     transaction_per_migration: bool,
+    #[command(flatten)]
+    backup: backup::BackupFlags,
 }
 
 fn main() -> ExitCode {
@@ -232,7 +272,10 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(execute(cli)) {
-        Ok(()) if doctor::PROBLEM_FOUND.load(std::sync::atomic::Ordering::SeqCst) => {
+        Ok(())
+            if doctor::PROBLEM_FOUND.load(std::sync::atomic::Ordering::SeqCst)
+                || safety::FAILED.load(std::sync::atomic::Ordering::SeqCst) =>
+        {
             ExitCode::from(1)
         }
         Ok(()) => ExitCode::SUCCESS,
@@ -308,24 +351,59 @@ async fn execute(cli: Cli) -> Result<()> {
         let project = retort_core::ops::init(&project_path, directory)?;
         return out.init(&project);
     }
-    let ws = Workspace::open_with(
-        &project_path,
-        &OpenOptions {
-            ini_section: cli.name.clone(),
-            python: cli.python.clone(),
-        },
-    )?;
+    let open_options = OpenOptions {
+        ini_section: cli.name.clone(),
+        python: cli.python.clone(),
+    };
+    // Without -c: ./retort.toml, else the file ALEMBIC_CONFIG names (as `alembic` defaults
+    // -c to it), else the current folder.
+    let alembic_config = std::env::var_os(retort_core::config::ALEMBIC_CONFIG_ENV);
+    if let Command::Backup(command) = cli.command {
+        let project_path = match &cli.config {
+            Some(path) => path.clone(),
+            None => {
+                retort_core::config::default_project_path(Path::new("."), alembic_config.as_deref())
+                    .0
+            }
+        };
+        // `backup list --all` works without a project.
+        return backup::run(
+            command,
+            &project_path,
+            &open_options,
+            cli.url.as_deref(),
+            cli.json,
+        )
+        .await;
+    }
+    let ws = match &cli.config {
+        Some(path) => Workspace::open_with(path, &open_options)?,
+        None => Workspace::from_project_with(
+            retort_core::config::discover_default(
+                Path::new("."),
+                alembic_config.as_deref(),
+                cli.name.as_deref(),
+            )?,
+            cli.python.clone(),
+        )?,
+    };
     match cli.command {
-        Command::Init { .. } => unreachable!("handled above"),
+        Command::Init { .. } | Command::Backup(_) => unreachable!("handled above"),
         Command::Revision(args) => {
-            let created = ws.new_revision(&NewRevisionOptions {
+            let options = NewRevisionOptions {
                 message: args.message,
                 head: args.head,
                 splice: args.splice,
                 branch_labels: args.branch_label,
                 depends_on: args.depends_on,
                 rev_id: args.rev_id,
-            })?;
+            };
+            if args.autogenerate {
+                let url = ws.database_url(cli.url.as_deref())?;
+                let result = ws.autogenerate_revision(&url, &options).await?;
+                return out.autogenerated(&result);
+            }
+            let created = ws.new_revision(&options)?;
             out.created(&created)
         }
         Command::Merge {
@@ -376,9 +454,35 @@ async fn execute(cli: Cli) -> Result<()> {
             let schema = ws.schema(&url, &schemas).await?;
             out.schema(&schema, table.as_deref())
         }
-        Command::Doctor { fix } => {
-            doctor::run(&ws, cli.url.as_deref(), fix.as_deref(), cli.json).await
+        Command::Doctor {
+            fix,
+            export,
+            backup: flags,
+        } => {
+            if let Some(fix) = fix.as_deref().filter(|f| *f != "merge") {
+                let url = ws.database_url(cli.url.as_deref())?;
+                // The JSON answer is the fix's; the backup line goes to stderr in both modes.
+                backup::before_write(
+                    &ws,
+                    &url,
+                    flags,
+                    &format!("before doctor --fix {fix}"),
+                    cli.quiet,
+                    false,
+                )
+                .await?;
+            }
+            doctor::run(
+                &ws,
+                cli.url.as_deref(),
+                fix.as_deref(),
+                export.as_deref(),
+                cli.json,
+            )
+            .await
         }
+        Command::Test => safety::test(&ws, cli.url.as_deref(), cli.quiet, cli.json).await,
+        Command::Check => safety::check(&ws, cli.url.as_deref(), cli.json).await,
         Command::Current { verbose } => {
             let url = ws.database_url(cli.url.as_deref())?;
             let state = ws.current(&url).await?;
@@ -393,6 +497,7 @@ async fn execute(cli: Cli) -> Result<()> {
                 RunCommand::Upgrade(&args.revision),
                 args.sql,
                 args.transaction_per_migration,
+                args.backup,
             )
             .await
         }
@@ -405,6 +510,7 @@ async fn execute(cli: Cli) -> Result<()> {
                 RunCommand::Downgrade(&args.revision),
                 args.sql,
                 args.transaction_per_migration,
+                args.backup,
             )
             .await
         }
@@ -412,6 +518,7 @@ async fn execute(cli: Cli) -> Result<()> {
             revisions,
             purge,
             sql,
+            backup: flags,
         } => {
             migrate(
                 &ws,
@@ -424,12 +531,14 @@ async fn execute(cli: Cli) -> Result<()> {
                 },
                 sql,
                 false,
+                flags,
             )
             .await
         }
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn migrate(
     ws: &Workspace,
     cli_url: &Option<String>,
@@ -438,12 +547,14 @@ async fn migrate(
     command: RunCommand<'_>,
     sql: bool,
     transaction_per_migration: bool,
+    backup_flags: backup::BackupFlags,
 ) -> Result<()> {
     let url = ws.database_url(cli_url.as_deref())?;
     if sql {
         let script = ws.offline_sql_for(&url, command)?;
         return out.offline_sql(&script);
     }
+    let taken = backup::before_run(ws, &url, command, backup_flags, quiet, out.json).await?;
     let cancel = CancelToken::default();
     let ctrl_c = cancel.clone();
     // Ctrl-C stops between revisions; what completed stays committed and is reported.
@@ -465,5 +576,5 @@ async fn migrate(
         }
     };
     let outcome = ws.run(&url, command, &options, &mut on_event).await?;
-    out.run_outcome(&outcome)
+    backup::run_outcome(out, &outcome, taken.as_ref())
 }

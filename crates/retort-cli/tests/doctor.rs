@@ -28,7 +28,9 @@ fn copy_dir(from: &Path, to: &Path) {
 
 fn retort(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("retort").unwrap();
-    cmd.current_dir(dir).env_remove("DATABASE_URL");
+    cmd.current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("RETORT_DATA_DIR", dir.join(".retort-data"));
     cmd
 }
 
@@ -138,4 +140,46 @@ fn fix_as_json() {
     let value: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(value["fix"]["ran"][0], "PRAGMA journal_mode=WAL");
     assert!(value["fix"]["message"].as_str().unwrap().contains("wal"));
+}
+
+/// `--export FILE` writes the findings (Markdown, or JSON for `.json`) and prints where; a
+/// password in the URL never reaches the file.
+#[test]
+fn export_writes_the_findings_without_secrets() {
+    let dir = stripped_demo();
+    let out = retort(dir.path())
+        .args(["doctor", "--export", "diag.md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "the finding is a problem");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Wrote diagnostics"), "{text}");
+    assert!(text.contains("diag.md"), "{text}");
+    let md = std::fs::read_to_string(dir.path().join("diag.md")).unwrap();
+    assert!(md.contains("Tables but no alembic_version table"), "{md}");
+    assert!(md.contains("stamp:5dab6e7f8a05"), "{md}");
+    assert!(md.contains("Server version: 3."), "{md}");
+
+    // An unreachable server with a password in the URL: the connection finding is exported,
+    // the password is not.
+    let out = retort(dir.path())
+        .args([
+            "--url",
+            "postgresql://alice:Sup3rSecretPw@127.0.0.1:1/app",
+            "--json",
+            "doctor",
+            "--export",
+            "diag.json",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let parsed: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert!(parsed["exported"].as_str().unwrap().ends_with("diag.json"));
+    let json = std::fs::read_to_string(dir.path().join("diag.json")).unwrap();
+    let report: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["findings"][0]["check"], "connection", "{json}");
+    assert!(json.contains("alice"), "{json}");
+    assert!(!json.contains("Sup3rSecretPw"), "{json}");
+    assert!(!stdout.contains("Sup3rSecretPw"), "{stdout}");
 }

@@ -41,7 +41,9 @@ fn upgraded_demo() -> TempDir {
 
 fn retort(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("retort").unwrap();
-    cmd.current_dir(dir).env_remove("DATABASE_URL");
+    cmd.current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("RETORT_DATA_DIR", dir.join(".retort-data"));
     cmd
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::Serialize;
 
-use crate::alembic::{AlembicSettings, INI_FILE as ALEMBIC_INI};
+use crate::alembic::{AlembicSettings, PyprojectAlembic, INI_FILE as ALEMBIC_INI, PYPROJECT_FILE};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::script::{load_versions, Script};
@@ -952,8 +952,9 @@ pub struct Project {
 }
 
 impl Project {
-    /// Opens the project at `path`: a folder containing retort.toml or alembic.ini, or the file
-    /// itself (any `*.ini` file is read as an Alembic config).
+    /// Opens the project at `path`: a folder containing retort.toml, alembic.ini or a
+    /// pyproject.toml with `[tool.alembic]` (first found wins), or the file itself: a file named
+    /// `pyproject.toml` is an Alembic config, as is any `*.ini` file.
     pub fn discover(path: &Path) -> Result<Project> {
         Project::discover_with(path, None)
     }
@@ -968,15 +969,17 @@ impl Project {
                 config
             } else if path.join(ALEMBIC_INI).is_file() {
                 return Project::load_alembic(&path.join(ALEMBIC_INI), alembic_section);
+            } else if has_tool_alembic(&path.join(PYPROJECT_FILE))? {
+                return Project::load_alembic(&path.join(PYPROJECT_FILE), alembic_section);
             } else {
                 return Err(Error::config(format!(
-                    "No retort.toml or alembic.ini in {}. Run `retort init` to create a project \
-                     here, or pass -c <project folder>.",
+                    "No retort.toml, alembic.ini or pyproject.toml with [tool.alembic] in {}. Run \
+                     `retort init` to create a project here, or pass -c <project folder>.",
                     path.display()
                 )));
             }
         } else if path.is_file() {
-            if path.extension().is_some_and(|e| e == "ini") {
+            if is_pyproject(&path) || path.extension().is_some_and(|e| e == "ini") {
                 return Project::load_alembic(&path, alembic_section);
             }
             path
@@ -997,18 +1000,39 @@ impl Project {
         Project::load(&config_path)
     }
 
-    fn load_alembic(ini_path: &Path, section: Option<&str>) -> Result<Project> {
-        let settings = AlembicSettings::load(ini_path, section)?;
+    /// Opens the Alembic config file `path` whatever its name, as `alembic -c PATH` reads it
+    /// (a file named `pyproject.toml` is the toml config, any other an ini file).
+    pub fn discover_alembic_file(path: &Path, alembic_section: Option<&str>) -> Result<Project> {
+        let path = absolute(path);
+        if path.is_dir() {
+            return Project::discover_with(&path, alembic_section);
+        }
+        if !path.is_file() {
+            return Err(Error::config(format!(
+                "{} does not exist. Pass -c with the project's alembic.ini or pyproject.toml",
+                path.display()
+            )));
+        }
+        Project::load_alembic(&path, alembic_section)
+    }
+
+    /// `config_path` is an ini file or a pyproject.toml (by its name).
+    fn load_alembic(config_path: &Path, section: Option<&str>) -> Result<Project> {
+        let settings = if is_pyproject(config_path) {
+            AlembicSettings::load_pyproject(config_path, section)?
+        } else {
+            AlembicSettings::load(config_path, section)?
+        };
         check_version_table(&settings.version_table).map_err(|reason| {
             Error::config(format!(
                 "version table '{}' of {}: {reason}",
                 settings.version_table,
-                ini_path.display()
+                settings.config_path().display()
             ))
         })?;
         Ok(Project {
             root: settings.here().to_path_buf(),
-            config_path: settings.ini_path.clone(),
+            config_path: settings.config_path().to_path_buf(),
             script_location: settings.script_location.clone(),
             version_table: settings.version_table.clone(),
             url: settings.url.clone(),
@@ -1141,12 +1165,21 @@ impl Project {
                     "sqlalchemy.url cannot be read: {problem}. Fix it, or pass --url / set \
                      DATABASE_URL"
                 ),
-                None => format!(
-                    "No database URL: [{}] of {} sets no sqlalchemy.url (or keeps the template's \
-                     placeholder). Pass --url, set DATABASE_URL, or set sqlalchemy.url",
-                    settings.section,
-                    settings.ini_path.display()
-                ),
+                None => match &settings.ini_path {
+                    Some(ini) => format!(
+                        "No database URL: [{}] of {} sets no sqlalchemy.url (or keeps the \
+                         template's placeholder). Pass --url, set DATABASE_URL, or set \
+                         sqlalchemy.url",
+                        settings.section,
+                        ini.display()
+                    ),
+                    None => format!(
+                        "No database URL: the project has no {ALEMBIC_INI} beside {} (Alembic \
+                         keeps sqlalchemy.url there, not in [tool.alembic]). Pass --url or set \
+                         DATABASE_URL",
+                        settings.config_path().display()
+                    ),
+                },
             }));
         }
         DatabaseUrl::parse(raw, &self.root)
@@ -1212,6 +1245,57 @@ impl Project {
             .map_err(|e| Error::io(&config_path, e))?;
         Project::discover(&dir)
     }
+}
+
+/// The environment variable Alembic takes as the default of `-c`.
+pub const ALEMBIC_CONFIG_ENV: &str = "ALEMBIC_CONFIG";
+
+/// Where to open the project when no `-c` is given: `cwd` when it holds retort.toml (Retort's
+/// own config wins), else the file `ALEMBIC_CONFIG` names (relative to `cwd`, as Alembic takes
+/// it), else `cwd`. Returns the path and whether it came from `ALEMBIC_CONFIG` (then open it
+/// with [`Project::discover_alembic_file`]).
+pub fn default_project_path(
+    cwd: &Path,
+    alembic_config: Option<&std::ffi::OsStr>,
+) -> (PathBuf, bool) {
+    match alembic_config.filter(|v| !v.is_empty()) {
+        Some(value) if !cwd.join(CONFIG_FILE).is_file() => (cwd.join(value), true),
+        _ => (cwd.to_path_buf(), false),
+    }
+}
+
+/// Opens the project when no `-c` is given (see [`default_project_path`]).
+pub fn discover_default(
+    cwd: &Path,
+    alembic_config: Option<&std::ffi::OsStr>,
+    alembic_section: Option<&str>,
+) -> Result<Project> {
+    match default_project_path(cwd, alembic_config) {
+        (path, true) => {
+            if !path.exists() {
+                return Err(Error::config(format!(
+                    "{ALEMBIC_CONFIG_ENV} names {}, which does not exist. Fix or unset \
+                     {ALEMBIC_CONFIG_ENV}, or pass -c",
+                    absolute(&path).display()
+                )));
+            }
+            Project::discover_alembic_file(&normalize(&absolute(&path)), alembic_section)
+        }
+        (path, false) => Project::discover_with(&path, alembic_section),
+    }
+}
+
+fn is_pyproject(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == PYPROJECT_FILE)
+}
+
+/// Whether `path` is a pyproject.toml with a `[tool.alembic]` table (an invalid one is an
+/// error: Alembic would fail on it too).
+fn has_tool_alembic(path: &Path) -> Result<bool> {
+    if !path.is_file() {
+        return Ok(false);
+    }
+    Ok(PyprojectAlembic::load(path)?.is_some())
 }
 
 /// `table` or `schema.table`, each a plain identifier, so it can be used unquoted on every
@@ -1690,7 +1774,9 @@ mod tests {
         match Project::discover(empty.path()) {
             Err(Error::Config { message }) => {
                 assert!(
-                    message.starts_with("No retort.toml or alembic.ini in "),
+                    message.starts_with(
+                        "No retort.toml, alembic.ini or pyproject.toml with [tool.alembic] in "
+                    ),
                     "{message}"
                 );
                 assert!(message.ends_with(
@@ -1880,6 +1966,207 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(message.contains("is a Retort project"), "{message}");
+    }
+
+    /// A folder made by `alembic init -t pyproject`: settings in pyproject.toml, the URL in
+    /// alembic.ini.
+    fn pyproject_project(with_ini: bool) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::path::absolute(dir.path()).unwrap();
+        std::fs::create_dir_all(root.join("migrations/versions")).unwrap();
+        std::fs::create_dir_all(root.join("more")).unwrap();
+        std::fs::write(
+            root.join("migrations/versions/a1.py"),
+            "\"\"\"first\"\"\"\nrevision = 'a1'\ndown_revision = None\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("more/b2.py"),
+            "\"\"\"second\"\"\"\nrevision = 'b2'\ndown_revision = 'a1'\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("pyproject.toml"),
+            "[project]\nname = \"app\"\n\n[tool.alembic]\n\
+             script_location = \"%(here)s/migrations\"\n\
+             version_locations = [\"%(here)s/migrations/versions\", \"more\"]\n\
+             prepend_sys_path = [\".\"]\nrecursive_version_locations = false\n",
+        )
+        .unwrap();
+        if with_ini {
+            std::fs::write(
+                root.join("alembic.ini"),
+                "[alembic]\nsqlalchemy.url = sqlite:///app.db\n\n[loggers]\nkeys = root\n",
+            )
+            .unwrap();
+        }
+        (dir, root)
+    }
+
+    #[test]
+    fn discover_pyproject_projects() {
+        // alembic.ini and pyproject.toml: the settings from the toml, the URL from the ini,
+        // whichever file names the project.
+        let (_dir, root) = pyproject_project(true);
+        for path in [
+            root.clone(),
+            root.join("alembic.ini"),
+            root.join("pyproject.toml"),
+        ] {
+            let project = Project::discover(&path).unwrap();
+            assert_eq!(project.kind(), ProjectKind::Alembic, "{path:?}");
+            assert_eq!(project.root, root);
+            assert_eq!(project.config_path, root.join("alembic.ini"));
+            let settings = project.alembic.as_ref().unwrap();
+            assert_eq!(settings.ini_path, Some(root.join("alembic.ini")));
+            assert_eq!(settings.toml_path, Some(root.join("pyproject.toml")));
+            assert_eq!(project.script_location, root.join("migrations"));
+            assert_eq!(
+                settings.version_locations,
+                vec![root.join("migrations/versions"), root.join("more")]
+            );
+            assert_eq!(
+                settings.config_args(),
+                vec![
+                    "-c".to_string(),
+                    root.join("alembic.ini").display().to_string(),
+                    "-c".to_string(),
+                    root.join("pyproject.toml").display().to_string(),
+                ]
+            );
+            assert_eq!(project.url_source(None, None), UrlSource::AlembicIni);
+            assert_eq!(
+                project.database_url(None, None).unwrap().sqlite_path(),
+                Some(root.join("app.db").as_path())
+            );
+            let ids: Vec<String> = project
+                .load_scripts()
+                .unwrap()
+                .into_iter()
+                .map(|s| s.revision.id)
+                .collect();
+            assert_eq!(ids, ["a1", "b2"]);
+        }
+
+        // A key of the ini section wins over [tool.alembic] (Config.get_alembic_option).
+        std::fs::write(
+            root.join("alembic.ini"),
+            "[alembic]\nscript_location = %(here)s/more\nsqlalchemy.url = sqlite:///app.db\n",
+        )
+        .unwrap();
+        let project = Project::discover(&root).unwrap();
+        assert_eq!(project.script_location, root.join("more"));
+        assert_eq!(
+            project.alembic.as_ref().unwrap().version_locations,
+            vec![root.join("migrations/versions"), root.join("more")],
+            "version_locations still from the toml"
+        );
+
+        // A retort.toml still wins over both.
+        std::fs::write(root.join("retort.toml"), "").unwrap();
+        assert_eq!(
+            Project::discover(&root).unwrap().kind(),
+            ProjectKind::Native
+        );
+        assert_eq!(
+            Project::discover(&root.join("pyproject.toml"))
+                .unwrap()
+                .kind(),
+            ProjectKind::Alembic,
+            "-c pyproject.toml names the Alembic config"
+        );
+    }
+
+    #[test]
+    fn discover_pyproject_only() {
+        let (_dir, root) = pyproject_project(false);
+        let project = Project::discover(&root).unwrap();
+        assert_eq!(project.config_path, root.join("pyproject.toml"));
+        let settings = project.alembic.as_ref().unwrap();
+        assert_eq!(settings.ini_path, None);
+        assert_eq!(settings.here(), root);
+        assert_eq!(project.load_scripts().unwrap().len(), 2);
+        let message = project.database_url(None, None).unwrap_err().to_string();
+        assert!(
+            message.contains("has no alembic.ini beside") && message.contains("--url"),
+            "{message}"
+        );
+        assert!(project.database_url(None, Some("sqlite:///x.db")).is_ok());
+
+        // A pyproject.toml without [tool.alembic] is no project; an invalid one says so.
+        std::fs::write(root.join("pyproject.toml"), "[project]\nname = \"app\"\n").unwrap();
+        let message = Project::discover(&root).unwrap_err().to_string();
+        assert!(message.starts_with("No retort.toml, alembic.ini or pyproject.toml"));
+        let message = Project::discover(&root.join("pyproject.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("has no [tool.alembic] table"), "{message}");
+        std::fs::write(root.join("pyproject.toml"), "[tool.alembic\n").unwrap();
+        let message = Project::discover(&root).unwrap_err().to_string();
+        assert!(
+            message.contains("pyproject.toml:1: invalid TOML"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn alembic_config_is_the_default_of_c() {
+        let (_dir, root) = pyproject_project(true);
+        std::fs::rename(root.join("alembic.ini"), root.join("prod.cfg")).unwrap();
+        let cwd = tempfile::tempdir().unwrap();
+        let cwd = std::path::absolute(cwd.path()).unwrap();
+        let env = |value: &Path| Some(value.as_os_str().to_owned());
+
+        // Any file name is an ini file, as for `alembic -c`; pyproject.toml is the toml.
+        let project = discover_default(&cwd, env(&root.join("prod.cfg")).as_deref(), None).unwrap();
+        assert_eq!(project.config_path, root.join("prod.cfg"));
+        assert_eq!(project.script_location, root.join("migrations"));
+        let project =
+            discover_default(&cwd, env(&root.join("pyproject.toml")).as_deref(), None).unwrap();
+        assert_eq!(project.config_path, root.join("pyproject.toml"));
+
+        // Relative to the current folder.
+        let relative = pathdiff_like(&root.join("pyproject.toml"), &cwd);
+        let project = discover_default(&cwd, env(&relative).as_deref(), None).unwrap();
+        assert_eq!(project.root, root);
+
+        // Unset or empty: the current folder.
+        let message = discover_default(&cwd, Some(std::ffi::OsStr::new("")), None)
+            .unwrap_err()
+            .to_string();
+        assert!(message.starts_with("No retort.toml"), "{message}");
+        assert_eq!(default_project_path(&cwd, None), (cwd.clone(), false));
+
+        // A missing file says where the name came from.
+        let message = discover_default(&cwd, Some(std::ffi::OsStr::new("nope.ini")), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.starts_with("ALEMBIC_CONFIG names ") && message.contains("nope.ini"),
+            "{message}"
+        );
+
+        // A retort.toml in the current folder wins.
+        std::fs::write(cwd.join("retort.toml"), "").unwrap();
+        let project =
+            discover_default(&cwd, env(&root.join("pyproject.toml")).as_deref(), None).unwrap();
+        assert_eq!(project.kind(), ProjectKind::Native);
+        assert_eq!(project.root, cwd);
+    }
+
+    /// `target` relative to `base` (both absolute), with `..` as needed.
+    fn pathdiff_like(target: &Path, base: &Path) -> PathBuf {
+        let target: Vec<_> = target.components().collect();
+        let base: Vec<_> = base.components().collect();
+        let common = target.iter().zip(&base).take_while(|(a, b)| a == b).count();
+        let mut out = PathBuf::new();
+        for _ in common..base.len() {
+            out.push("..");
+        }
+        for part in &target[common..] {
+            out.push(part);
+        }
+        out
     }
 
     #[test]

@@ -5,15 +5,19 @@
 //! into [`ops`]. Everything below is testable without a window.
 
 pub mod alembic;
+pub mod autogen;
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod dialect;
 pub mod doctor;
+pub mod drift;
 pub mod error;
 pub mod ops;
 pub mod preview;
 pub mod probe;
 pub mod revision;
+pub mod roundtrip;
 pub mod runner;
 pub mod schema;
 pub mod schema_rows;

@@ -52,7 +52,10 @@ pub struct OpenOptions {
 /// What an Alembic project is made of, for display.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct AlembicInfo {
-    pub ini_path: PathBuf,
+    /// The ini file, when there is one.
+    pub ini_path: Option<PathBuf>,
+    /// `pyproject.toml`, when its `[tool.alembic]` table is read (Alembic ≥ 1.16).
+    pub toml_path: Option<PathBuf>,
     pub section: String,
     pub script_location: PathBuf,
     pub version_locations: Vec<PathBuf>,
@@ -218,6 +221,7 @@ impl Workspace {
         let state = self.alembic.as_ref()?;
         Some(AlembicInfo {
             ini_path: settings.ini_path.clone(),
+            toml_path: settings.toml_path.clone(),
             section: settings.section.clone(),
             script_location: settings.script_location.clone(),
             version_locations: settings.version_locations.clone(),
@@ -597,6 +601,16 @@ impl Workspace {
                 merge: None,
             });
         }
+        self.new_native_revision(options, "", "")
+    }
+
+    /// A native revision with the given up and down SQL (`revision --autogenerate`).
+    pub(crate) fn new_native_revision(
+        &self,
+        options: &NewRevisionOptions,
+        up_sql: &str,
+        down_sql: &str,
+    ) -> Result<CreatedRevision> {
         let parents = self
             .map
             .new_revision_parents(options.head.as_deref(), options.splice)?;
@@ -618,6 +632,7 @@ impl Workspace {
             options.branch_labels.clone(),
             depends_on,
             &options.message,
+            (up_sql, down_sql),
         )
     }
 
@@ -637,7 +652,7 @@ impl Workspace {
             });
         }
         let parents = self.map.resolve_merge_parents(revisions)?;
-        self.write_revision(rev_id, parents, Vec::new(), Vec::new(), message)
+        self.write_revision(rev_id, parents, Vec::new(), Vec::new(), message, ("", ""))
     }
 
     fn alembic_new_script(&self, args: &NewScriptArgs<'_>) -> Result<CreatedRevision> {
@@ -669,6 +684,7 @@ impl Workspace {
         branch_labels: Vec<String>,
         depends_on: Vec<String>,
         message: &str,
+        (up_sql, down_sql): (&str, &str),
     ) -> Result<CreatedRevision> {
         let id = match rev_id {
             Some(id) => {
@@ -689,8 +705,8 @@ impl Workspace {
             depends_on,
             message: message.to_string(),
             create_date: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
-            up_sql: String::new(),
-            down_sql: String::new(),
+            up_sql: up_sql.to_string(),
+            down_sql: down_sql.to_string(),
             no_transaction: false,
         };
         let dir = self.project.versions_dir();
@@ -730,7 +746,30 @@ fn migration_of(command: RunCommand<'_>) -> Option<Migration<'_>> {
 
 fn find_python(settings: &alembic::AlembicSettings, python: Option<&Path>) -> Result<PythonEnv> {
     let interpreter = alembic_python::find_interpreter(settings.here(), python)?;
-    alembic_python::probe(interpreter, settings.here())
+    let env = alembic_python::probe(interpreter, settings.here())?;
+    if let Some(toml) = &settings.toml_path {
+        if !alembic_reads_pyproject(&env.alembic_version) {
+            let python = env.interpreter.path.display();
+            return Err(Error::config(format!(
+                "{} configures Alembic in [tool.alembic], which Alembic reads from version 1.16 \
+                 on; {python} has Alembic {}. Upgrade it: `{python} -m pip install -U \
+                 'alembic>=1.16'`, or pass --python with another interpreter.",
+                toml.display(),
+                env.alembic_version
+            )));
+        }
+    }
+    Ok(env)
+}
+
+/// Whether an Alembic version (`1.16.0`, `1.20.1`, `2.0`) reads `pyproject.toml`.
+fn alembic_reads_pyproject(version: &str) -> bool {
+    let mut parts = version
+        .split(|c: char| !c.is_ascii_digit())
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    let major = parts.next().unwrap_or(0);
+    let minor = parts.next().unwrap_or(0);
+    (major, minor) >= (1, 16)
 }
 
 fn reject_range(target: &str) -> Result<()> {
@@ -788,4 +827,19 @@ impl Workspace {
 /// `init`: creates a project folder.
 pub fn init(dir: &Path, script_location: &str) -> Result<Project> {
     Project::init(dir, script_location)
+}
+
+#[cfg(test)]
+mod pyproject_version_tests {
+    use super::alembic_reads_pyproject;
+
+    #[test]
+    fn alembic_reads_pyproject_from_1_16() {
+        for yes in ["1.16.0", "1.20.1", "1.16", "2.0", "1.16.0rc1"] {
+            assert!(alembic_reads_pyproject(yes), "{yes}");
+        }
+        for no in ["1.15.2", "1.9.4", "0.9", "unknown"] {
+            assert!(!alembic_reads_pyproject(no), "{no}");
+        }
+    }
 }

@@ -24,6 +24,10 @@ pub struct Preview {
     pub alembic_command: String,
     /// Number of statements flagged as destroying data.
     pub destructive_statements: usize,
+    /// What happens about backups before the run (filled in by hosts that keep backups).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub backup: Option<crate::backup::BackupPlan>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -108,6 +112,7 @@ pub fn preview(
         retort_command,
         alembic_command,
         destructive_statements,
+        backup: None,
     })
 }
 

@@ -10,7 +10,7 @@ use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::ops::{RunCommand, Workspace};
 use crate::runner::RunOptions;
-use crate::schema::{self, SchemaDiff};
+use crate::schema::{self, IntrospectOptions, Schema, SchemaDiff};
 
 /// An empty database that exists until [`Scratch::discard`].
 pub struct Scratch {
@@ -63,18 +63,57 @@ impl Scratch {
     }
 
     /// Drops the server database (the SQLite folder goes with `self`).
-    pub async fn discard(self) -> Result<()> {
-        let Some((user_url, name)) = &self.server else {
+    pub async fn discard(mut self) -> Result<()> {
+        let Some((user_url, name)) = self.server.take() else {
             return Ok(());
         };
-        let mut db = Database::connect(user_url).await?;
-        let dropped = db.execute(&format!("DROP DATABASE IF EXISTS {name}")).await;
-        db.close().await;
-        dropped.map(|_| ()).map_err(|e| {
-            Error::database(format!(
-                "could not drop the scratch database {name}; drop it by hand: {e}"
-            ))
-        })
+        drop_server_database(&user_url, &name).await
+    }
+}
+
+async fn drop_server_database(user_url: &DatabaseUrl, name: &str) -> Result<()> {
+    let mut db = Database::connect(user_url).await.map_err(|e| {
+        Error::database(format!(
+            "could not drop the scratch database {name}; drop it by hand: {e}"
+        ))
+    })?;
+    let dropped = db.execute(&format!("DROP DATABASE IF EXISTS {name}")).await;
+    db.close().await;
+    dropped.map(|_| ()).map_err(|e| {
+        Error::database(format!(
+            "could not drop the scratch database {name}; drop it by hand: {e}"
+        ))
+    })
+}
+
+/// A scratch database not discarded (a panic, or the work's future was dropped, e.g. a
+/// cancelled app command) is still dropped from the server: at once on a multi-threaded
+/// runtime, else by a task spawned on the current one.
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let Some((user_url, name)) = self.server.take() else {
+            return;
+        };
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            tracing::warn!(database = %name, "scratch database left behind (no runtime to drop it)");
+            return;
+        };
+        let work = async move {
+            if let Err(e) = drop_server_database(&user_url, &name).await {
+                tracing::warn!(error = %e, "scratch database left behind");
+            }
+        };
+        if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread {
+            // Never panic in a drop (it may run while unwinding).
+            let blocked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                tokio::task::block_in_place(|| handle.block_on(work))
+            }));
+            if blocked.is_err() {
+                tracing::warn!("scratch database left behind (could not drop it here)");
+            }
+        } else {
+            handle.spawn(work);
+        }
     }
 }
 
@@ -93,9 +132,10 @@ fn create_failed(dialect: Dialect, url: &DatabaseUrl, name: &str, error: Error) 
             ),
         };
         return Error::database(format!(
-            "Showing a revision's schema change replays the migrations into a temporary \
-             database ({name}) on the same server, but {user} may not create databases: \
-             {needed}. ({text})"
+            "Showing a revision's schema change, the round-trip test (`retort test`) and drift \
+             detection (`retort check`) replay the migrations into a temporary database \
+             ({name}) on the same server, but {user} may not create databases: {needed}. \
+             ({text})"
         ));
     }
     Error::database(format!(
@@ -164,5 +204,71 @@ impl Workspace {
         .await?;
         let after = schema::snapshot(scratch, &introspect).await?;
         Ok(schema::diff(&before, &after))
+    }
+}
+
+/// A copy that compares across databases: without the version table, with namespace names
+/// blanked (a scratch database has its own name) and without DDL text.
+pub fn comparable(schema: &Schema) -> Schema {
+    let mut copy = schema.clone();
+    copy.tables.retain(|t| !t.is_version_table);
+    copy.default_schema = None;
+    for table in copy.tables.iter_mut().chain(copy.views.iter_mut()) {
+        table.schema = String::new();
+        table.ddl = None;
+        for fk in &mut table.foreign_keys {
+            fk.referenced_schema = String::new();
+        }
+    }
+    for e in &mut copy.enums {
+        e.schema = String::new();
+    }
+    copy
+}
+
+/// Snapshots the database `url` names and makes it [`comparable`].
+pub async fn comparable_snapshot(url: &DatabaseUrl, options: &IntrospectOptions) -> Result<Schema> {
+    schema::snapshot(url, options).await.map(|s| comparable(&s))
+}
+
+impl Workspace {
+    /// Replays the migrations up to `rows` (a database's version rows) in a fresh scratch
+    /// database of `url`'s dialect, runs `read` on it (given its URL), and drops it, also when
+    /// the replay or `read` fails. The database `url` names is only used to reach the server.
+    pub async fn with_replayed<T, F, Fut>(
+        &self,
+        url: &DatabaseUrl,
+        rows: &[String],
+        read: F,
+    ) -> Result<T>
+    where
+        F: FnOnce(DatabaseUrl) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let scratch = Scratch::create(url).await?;
+        let result = async {
+            let mut ignore = |_| {};
+            for row in rows {
+                self.run(
+                    &scratch.url,
+                    RunCommand::Upgrade(row),
+                    &RunOptions::default(),
+                    &mut ignore,
+                )
+                .await
+                .map_err(|e| {
+                    Error::command(format!(
+                        "Replaying the migrations up to {row} in a scratch database failed \
+                         (`retort test` shows which migration breaks): {e}"
+                    ))
+                })?;
+            }
+            read(scratch.url.clone()).await
+        }
+        .await;
+        let discarded = scratch.discard().await;
+        let value = result?;
+        discarded?;
+        Ok(value)
     }
 }

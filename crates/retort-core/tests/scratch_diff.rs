@@ -127,3 +127,65 @@ fn rand_suffix() -> u32 {
         .map(|d| d.subsec_nanos())
         .unwrap_or(0)
 }
+
+/// A scratch database whose work panicked or whose future was dropped (a cancelled command)
+/// before `discard` is still dropped from the server.
+async fn scratch_dropped_without_discard_is_removed(dialect: Dialect, test: &str) {
+    let Some(db) = TestDb::new(dialect, test).await else {
+        return;
+    };
+    let scratch = retort_core::scratch::Scratch::create(&db.url)
+        .await
+        .expect("scratch");
+    let name = scratch.url.database_name().expect("a server database");
+    assert_ne!(Some(name.clone()), db.url.database_name());
+    let exists_sql = match dialect {
+        Dialect::Postgresql => {
+            format!("SELECT datname FROM pg_database WHERE datname = '{name}'")
+        }
+        _ => format!(
+            "SELECT schema_name FROM information_schema.schemata WHERE schema_name = '{name}'"
+        ),
+    };
+    let exists = |sql: String| {
+        let url = db.url.clone();
+        async move {
+            let mut conn = retort_core::db::Database::connect(&url).await.unwrap();
+            let found = conn.query_strings(&sql).await.unwrap();
+            conn.close().await;
+            !found.is_empty()
+        }
+    };
+    assert!(exists(exists_sql.clone()).await);
+    // A future holding the scratch database, dropped before it finished.
+    let work = async move {
+        let _held = scratch;
+        std::future::pending::<()>().await;
+    };
+    let mut work = Box::pin(work);
+    assert!(futures_poll_once(work.as_mut()).await);
+    drop(work);
+    assert!(!exists(exists_sql).await, "{name} was left on the server");
+}
+
+/// Polls `fut` once; true when it is still pending.
+async fn futures_poll_once(
+    fut: std::pin::Pin<&mut (dyn std::future::Future<Output = ()> + '_)>,
+) -> bool {
+    let mut fut = Some(fut);
+    std::future::poll_fn(move |cx| {
+        let pending = fut.as_mut().unwrap().as_mut().poll(cx).is_pending();
+        std::task::Poll::Ready(pending)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scratch_dropped_without_discard_postgres() {
+    scratch_dropped_without_discard_is_removed(Dialect::Postgresql, "scratch_drop_pg").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scratch_dropped_without_discard_mysql() {
+    scratch_dropped_without_discard_is_removed(Dialect::Mysql, "scratch_drop_mysql").await
+}

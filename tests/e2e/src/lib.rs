@@ -472,8 +472,13 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        element.click().await?;
-        Ok(())
+        click(&element, &testid(id)).await
+    }
+
+    /// Clicks the element `selector` matches (e.g. a button inside one row of a list).
+    pub async fn click_css(&self, selector: &str) -> Result<()> {
+        let element = self.client.find(Locator::Css(selector)).await?;
+        click(&element, selector).await
     }
 
     /// Clicks the first visible button whose text starts with `label`.
@@ -553,6 +558,12 @@ impl App {
     /// and the result under `name`.
     pub async fn run_action(&mut self, button: &str, name: &str) -> Result<ActionResult> {
         self.click_testid(button).await?;
+        self.finish_action(name).await
+    }
+
+    /// The rest of [`App::run_action`], for an action dialog opened some other way (e.g. the
+    /// autogenerate dialog's "Stamp this database…").
+    pub async fn finish_action(&mut self, name: &str) -> Result<ActionResult> {
         self.wait_for_testid("action-continue", UI_TIMEOUT).await?;
         // Continue is enabled once the preview has loaded a plan.
         let continue_enabled =
@@ -575,6 +586,14 @@ impl App {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let plan = self.text_of("preview-plan").await?;
+        let backup = self
+            .js(
+                "const e = document.querySelector('[data-testid=\"preview-backup\"]');\
+                 return e === null ? null : [e.dataset.mode, e.innerText];",
+                vec![],
+            )
+            .await?;
+        let backup: Option<(String, String)> = serde_json::from_value(backup)?;
         self.screenshot(&format!("{name}-preview")).await?;
         self.click_testid("action-continue").await?;
         self.click_testid("action-run").await?;
@@ -584,10 +603,13 @@ impl App {
         self.screenshot(&format!("{name}-result")).await?;
         self.click_testid("action-close").await?;
         self.wait_gone(&testid("action-result"), UI_TIMEOUT).await?;
+        let (backup_mode, backup) = backup.unwrap_or_default();
         Ok(ActionResult {
             outcome,
             text,
             plan,
+            backup_mode,
+            backup,
         })
     }
 
@@ -595,6 +617,19 @@ impl App {
     pub async fn close(self) -> Result<()> {
         Ok(self.client.close().await?)
     }
+}
+
+/// Clicks `element` (found by `selector`). A click something else covers (a toast over a
+/// dialog's footer) fails with "element click intercepted": a user's click would not reach it
+/// either.
+async fn click(element: &Element, selector: &str) -> Result<()> {
+    element.click().await.map_err(|e| {
+        let status = match &e {
+            fantoccini::error::CmdError::Standard(w) => format!("{}: ", w.error),
+            _ => String::new(),
+        };
+        format!("clicking {selector} failed: {status}{e}").into()
+    })
 }
 
 /// What an action's result panel said.
@@ -605,6 +640,10 @@ pub struct ActionResult {
     pub text: String,
     /// The preview's list of steps.
     pub plan: String,
+    /// The preview's backup line (`data-mode`: `automatic`, `optional`, `not_needed`,
+    /// `unavailable`) and its text; empty when the preview had none.
+    pub backup_mode: String,
+    pub backup: String,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -661,6 +700,47 @@ impl DbSnapshot {
         conn.close().await?;
         Ok(snapshot)
     }
+}
+
+/// Runs `statements` on the SQLite file at `path`, as a tool that knows nothing of migrations
+/// might (a hand-made change behind the app's back), and closes the connection.
+pub async fn execute_sql(path: &Path, statements: &[&str]) -> Result<()> {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions, Connection};
+    let mut conn = SqliteConnectOptions::new().filename(path).connect().await?;
+    for statement in statements {
+        sqlx::query(statement)
+            .execute(&mut conn)
+            .await
+            .map_err(|e| format!("{statement}: {e}"))?;
+    }
+    conn.close().await?;
+    Ok(())
+}
+
+/// The first column of every row `query` returns from the SQLite file at `path` (read-only),
+/// as text (`NULL` as an empty string).
+pub async fn query_texts(path: &Path, query: &str) -> Result<Vec<String>> {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions, Connection, Row};
+    let mut conn = SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .connect()
+        .await?;
+    let rows = sqlx::query(query)
+        .fetch_all(&mut conn)
+        .await
+        .map_err(|e| format!("{query}: {e}"))?;
+    let texts = rows
+        .iter()
+        .map(|r| {
+            r.try_get::<Option<String>, _>(0)
+                .map(Option::unwrap_or_default)
+        })
+        .collect::<Result<_, _>>()?;
+    conn.close().await?;
+    Ok(texts)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 //! The real desktop app, driven like a user would: on a temporary copy of the demo project and a
 //! temporary SQLite file, check the timeline, Show SQL, upgrade +1, upgrade head, the Schema tab,
-//! a revision's schema change, downgrade base and a failing revision, reading the database file
-//! directly after each step.
+//! a revision's schema change, downgrade base, a failing revision, troubleshooting (a version
+//! table dropped behind the app's back, fixed from the failed action), the safety net (drift from
+//! a column added by hand, the round-trip test, autogenerate) and backups (downgrade base, then
+//! restore), reading the database file directly after each step.
 //!
 //! Needs the app binary (`cargo build -p retort-app`), tauri-driver, WebKitWebDriver and Xvfb;
 //! scripts/test.sh provides all of them. Screenshots and logs: `target/e2e-screenshots/`.
@@ -10,8 +12,9 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use retort_e2e::{
-    copy_project, fail, read_scripts, repo_root, target_dir, testid, tools_or_skip, App,
-    DbSnapshot, Result, Screenshots, ScriptHeader, TauriDriver, Xvfb, START_TIMEOUT, UI_TIMEOUT,
+    copy_project, execute_sql, fail, query_texts, read_scripts, repo_root, target_dir, testid,
+    tools_or_skip, App, DbSnapshot, Result, Screenshots, ScriptHeader, TauriDriver, Xvfb,
+    START_TIMEOUT, UI_TIMEOUT,
 };
 
 const VERSION_TABLE: &str = "alembic_version";
@@ -295,7 +298,446 @@ async fn scenario(app: &mut App, setup: &Setup) -> Result<()> {
         .await?;
     app.wait_status_position("").await?;
     app.screenshot("after-failure").await?;
+
+    // 7. Troubleshooting: tables without a version table make upgrade head fail; the failure
+    // offers the doctor's stamp fix, which repairs it.
+    troubleshoot(app, setup).await?;
+
+    // 8. The safety net on a hand-made change: drift names it, the round trip passes, and
+    // autogenerate turns it into a revision (stamped: the database already has it).
+    let head = checks(app, setup).await?;
+
+    // 9. Backups: downgrade base (backed up first), then restore that backup.
+    backups(app, setup, &head).await?;
     Ok(())
+}
+
+/// Builds the demo at head, drops its version table behind the app's back, and checks that the
+/// failed `upgrade head` offers "Troubleshoot this" with `stamp <head>`, that applying it (after
+/// the confirmation) stamps the database and the timeline follows; then the Troubleshoot view
+/// and its diagnostics export.
+async fn troubleshoot(app: &mut App, setup: &Setup) -> Result<()> {
+    let head = setup.head.as_str();
+    // Without the broken revision again (Open folder reloads the scripts).
+    std::fs::remove_file(
+        setup
+            .project
+            .join("versions")
+            .join(format!("{BROKEN_ID}_e2e_broken_revision.sql")),
+    )?;
+    app.click_testid("project-picker").await?;
+    app.click_button_labelled("Open folder").await?;
+    app.wait_timeline("the broken revision gone", &setup.states("pending", &[]))
+        .await?;
+    let result = app.run_action("upgrade-head", "doctor-setup").await?;
+    check(result.outcome == "succeeded", || {
+        format!("upgrade head: {}: {}", result.outcome, result.text)
+    })?;
+    let at_head = setup.db().await?;
+    drop_version_table(&setup.db).await?;
+    let stripped = setup.db().await?;
+    check(
+        !stripped.tables.contains(VERSION_TABLE)
+            && stripped.tables.len() + 1 == at_head.tables.len(),
+        || format!("the version table should be gone, the rest kept: {stripped:?}"),
+    )?;
+
+    // R re-reads the position: no version table, so nothing shows as applied.
+    app.js(
+        "document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'r', bubbles: true }));",
+        vec![],
+    )
+    .await?;
+    app.wait_timeline(
+        "every revision pending without a version table",
+        &setup.states("pending", &[]),
+    )
+    .await?;
+    app.screenshot("doctor-version-table-dropped").await?;
+
+    // upgrade head plans from base and fails on the first CREATE TABLE.
+    app.click_testid("upgrade-head").await?;
+    app.wait_js(
+        "the preview to load",
+        UI_TIMEOUT,
+        "const e = document.querySelector('[data-testid=\"action-continue\"]'); return e !== null && !e.disabled;",
+    )
+    .await?;
+    app.click_testid("action-continue").await?;
+    app.click_testid("action-run").await?;
+    let result = app.wait_for_testid("action-result", UI_TIMEOUT).await?;
+    let outcome = result.attr("data-outcome").await?.unwrap_or_default();
+    let text = result.text().await?;
+    check(
+        outcome == "failed" && text.contains("already exists"),
+        || format!("upgrade head on tables without a version table should fail: {outcome}: {text}"),
+    )?;
+    let offer = app
+        .wait_for_testid("troubleshoot-offer", UI_TIMEOUT)
+        .await?;
+    let checks = offer.attr("data-checks").await?.unwrap_or_default();
+    check(checks.split(' ').any(|c| c == "version_table"), || {
+        format!("the failure should point at the version_table check, not {checks:?}")
+    })?;
+    app.screenshot("doctor-failure-offer").await?;
+
+    // Troubleshoot this: the finding and its fix, right in the dialog.
+    app.click_testid("action-troubleshoot").await?;
+    let finding = "[data-testid=\"finding\"][data-check=\"version_table\"]";
+    let fix = app
+        .wait_js(
+            "the version_table finding with its fix",
+            START_TIMEOUT,
+            &format!(
+                "const f = document.querySelector({}); \
+                 const x = f && f.querySelector('[data-testid=\"fix\"]'); return x ? x.dataset.fix : null;",
+                json_str(finding)
+            ),
+        )
+        .await?;
+    check(fix == serde_json::json!(format!("stamp:{head}")), || {
+        format!("the fix offered should be stamp:{head}, got {fix}")
+    })?;
+    app.screenshot("doctor-finding").await?;
+    app.client
+        .find(fantoccini::Locator::Css(&format!(
+            "{finding} [data-testid=\"fix-apply\"]"
+        )))
+        .await?
+        .click()
+        .await?;
+    app.wait_for_testid("fix-confirm", UI_TIMEOUT).await?;
+    app.screenshot("doctor-confirm").await?;
+    check(setup.db().await? == stripped, || {
+        "asking for confirmation changed the database".to_string()
+    })?;
+    app.click_testid("fix-confirm-apply").await?;
+    let applied = app.wait_for_testid("fix-result", START_TIMEOUT).await?;
+    let outcome = applied.attr("data-outcome").await?.unwrap_or_default();
+    let text = applied.text().await?;
+    app.screenshot("doctor-fixed").await?;
+    check(outcome == "succeeded", || {
+        format!("the stamp fix failed: {text}")
+    })?;
+    let fixed = setup.db().await?;
+    check(
+        fixed.versions == [head] && fixed.tables == at_head.tables,
+        || format!("after the fix the version table should hold {head}: {fixed:?}"),
+    )?;
+    // Toasts (R's "Re-read…") sit over the dialog's footer for a few seconds; clicks go through.
+    app.click_testid("action-close").await?;
+    app.wait_gone(&testid("action-result"), UI_TIMEOUT).await?;
+    app.wait_timeline(
+        "every revision applied after the stamp, the head current",
+        &setup.states("applied", &[(head, "current")]),
+    )
+    .await?;
+    app.wait_status_position(head).await?;
+    app.screenshot("doctor-timeline").await?;
+
+    // The Troubleshoot view: no problem left; export the diagnostics.
+    app.click_testid("view-troubleshoot").await?;
+    app.wait_for_testid("troubleshoot-view", UI_TIMEOUT).await?;
+    app.wait_js(
+        "the checks to finish without a problem",
+        START_TIMEOUT,
+        "return document.querySelectorAll('[data-testid=\"finding\"]').length > 0 \
+         && document.querySelector('[data-testid=\"finding\"][data-severity=\"problem\"]') === null;",
+    )
+    .await?;
+    app.screenshot("troubleshoot-view").await?;
+    app.click_testid("doctor-export").await?;
+    let report = setup.project.with_file_name("diagnostics.md");
+    let deadline = std::time::Instant::now() + UI_TIMEOUT;
+    while !report.exists() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let text = std::fs::read_to_string(&report).map_err(|e| {
+        format!(
+            "the diagnostics were not exported to {}: {e}",
+            report.display()
+        )
+    })?;
+    check(
+        text.contains("# Retort diagnostics") && text.contains(head),
+        || format!("the diagnostics should name the head {head}:\n{text}"),
+    )?;
+    app.click_button_labelled("Timeline").await?;
+    Ok(())
+}
+
+/// Drops the version table of the app's SQLite database, as a tool that knows nothing of
+/// migrations might.
+async fn drop_version_table(path: &Path) -> Result<()> {
+    execute_sql(path, &[&format!("DROP TABLE {VERSION_TABLE}")]).await
+}
+
+/// The Checks tab on the database at head with a column added by hand: Check drift names it,
+/// Test migrations passes for every revision (in a scratch database), Autogenerate revision…
+/// writes a revision into the (temporary) project, which is then stamped from the dialog; the
+/// drift is gone. Returns the new head.
+async fn checks(app: &mut App, setup: &Setup) -> Result<String> {
+    let head = setup.head.as_str();
+    check(setup.db().await?.versions == [head], || {
+        format!("the checks start at {head}")
+    })?;
+    execute_sql(&setup.db, &["ALTER TABLE users ADD COLUMN nickname TEXT"]).await?;
+
+    app.click_testid("view-checks").await?;
+    app.wait_for_testid("checks-view", UI_TIMEOUT).await?;
+    app.click_testid("drift-check").await?;
+    let drifted = wait_drift(app, true).await?;
+    app.screenshot("checks-drift").await?;
+    check(
+        drifted.contains("users") && drifted.contains("nickname"),
+        || format!("the drift should name users.nickname:\n{drifted}"),
+    )?;
+
+    app.click_testid("roundtrip-run").await?;
+    let passed = app
+        .wait_js(
+            "the round trip to finish",
+            START_TIMEOUT,
+            "const r = document.querySelector('[data-testid=\"roundtrip-result\"]'); \
+             const b = document.querySelector('[data-testid=\"roundtrip-run\"]'); \
+             return r !== null && b !== null && !b.disabled ? r.dataset.passed : null;",
+        )
+        .await?;
+    let statuses = app
+        .js(
+            "return [...document.querySelectorAll('[data-testid=\"roundtrip-row\"]')].map(r => r.dataset.status);",
+            vec![],
+        )
+        .await?;
+    app.screenshot("checks-roundtrip").await?;
+    let statuses: Vec<String> = serde_json::from_value(statuses)?;
+    check(
+        passed == "true"
+            && statuses.len() == setup.scripts.len()
+            && statuses.iter().all(|s| s == "ok"),
+        || {
+            format!(
+                "the round trip should pass with {} revisions ok: passed={passed}, {statuses:?}",
+                setup.scripts.len()
+            )
+        },
+    )?;
+
+    // Autogenerate: a revision with the hand-made column, in the temporary project only.
+    let repo_versions = std::fs::read_dir(repo_root().join("migrations/versions"))?.count();
+    app.click_testid("drift-autogenerate").await?;
+    let message = app.wait_for_testid("autogen-message", UI_TIMEOUT).await?;
+    message.send_keys("add nickname to users").await?;
+    app.click_testid("autogen-generate").await?;
+    let wrote = app.text_of("autogen-path").await?;
+    let up = app.text_of("autogen-up").await?;
+    app.screenshot("checks-autogenerated").await?;
+    let scripts = read_scripts(&setup.project.join("versions"))?;
+    let new: Vec<_> = scripts
+        .iter()
+        .filter(|s| !setup.scripts.iter().any(|o| o.id == s.id))
+        .collect();
+    let [new] = new.as_slice() else {
+        return fail(format!(
+            "autogenerate should write one revision into the project: {wrote}"
+        ));
+    };
+    let new_head = new.id.clone();
+    check(
+        new.parents == [head] && wrote.contains(&new_head) && up.contains("nickname"),
+        || {
+            format!(
+                "the new revision should follow {head} and add nickname: {new:?}\n{wrote}\n{up}"
+            )
+        },
+    )?;
+    check(
+        std::fs::read_dir(repo_root().join("migrations/versions"))?.count() == repo_versions,
+        || "autogenerate wrote into the repository's migrations/".to_string(),
+    )?;
+
+    // The database already has the column: "Stamp this database…" records the revision.
+    app.click_testid("autogen-stamp").await?;
+    let result = app.finish_action("checks-stamp").await?;
+    check(result.outcome == "succeeded", || {
+        format!("stamp {new_head}: {}: {}", result.outcome, result.text)
+    })?;
+    check(setup.db().await?.versions == [new_head.as_str()], || {
+        format!("the version row should be {new_head} after the stamp")
+    })?;
+    app.click_testid("drift-check").await?;
+    wait_drift(app, false).await?;
+    app.screenshot("checks-no-drift").await?;
+
+    app.click_button_labelled("Timeline").await?;
+    let mut states = setup.states("applied", &[]);
+    states.push((new_head.clone(), "current".to_string()));
+    app.wait_timeline("the autogenerated revision current", &states)
+        .await?;
+    app.wait_status_position(&new_head).await?;
+    app.screenshot("checks-timeline").await?;
+    Ok(new_head)
+}
+
+/// Waits for the drift panel's result to say `drifted` (after a click on Check drift) and
+/// returns its differences ("" when none).
+async fn wait_drift(app: &App, drifted: bool) -> Result<String> {
+    let text = app
+        .wait_js(
+            &format!("the drift check to report drifted={drifted}"),
+            START_TIMEOUT,
+            &format!(
+                "const r = document.querySelector('[data-testid=\"drift-result\"]'); \
+                 const b = document.querySelector('[data-testid=\"drift-check\"]'); \
+                 const e = document.querySelector('[data-testid=\"drift-error\"]'); \
+                 if (e !== null) return 'ERROR ' + e.innerText; \
+                 if (r === null || b === null || b.disabled || r.dataset.drifted !== '{drifted}') return null; \
+                 const d = document.querySelector('[data-testid=\"drift-differences\"]'); \
+                 return d === null ? '-' : d.innerText;"
+            ),
+        )
+        .await?;
+    let text = text.as_str().unwrap_or_default().to_string();
+    if let Some(error) = text.strip_prefix("ERROR ") {
+        return fail(format!("the drift check failed: {error}"));
+    }
+    Ok(text)
+}
+
+/// The Backups tab: Back up now, a row inserted, Downgrade base through the action dialog (whose
+/// preview says a backup is taken first) drops the tables, then Restore… of the newest "before
+/// downgrade" backup, confirmed, brings the tables, the row and the version row back.
+async fn backups(app: &mut App, setup: &Setup, head: &str) -> Result<()> {
+    execute_sql(
+        &setup.db,
+        &["INSERT INTO users (id, email, display_name, nickname) \
+           VALUES (4242, 'e2e@example.com', 'E2E', 'restored')"],
+    )
+    .await?;
+    let before = setup.db().await?;
+    check(
+        before.versions == [head] && before.tables.contains("users"),
+        || format!("the backups step starts at {head} with users: {before:?}"),
+    )?;
+
+    app.click_testid("view-backups").await?;
+    app.wait_for_testid("backups-view", UI_TIMEOUT).await?;
+    app.click_testid("backups-create").await?;
+    app.wait_js(
+        "Back up now to add a row",
+        UI_TIMEOUT,
+        // Newest first; no backup was asked for before (the rest were taken before actions).
+        "const r = document.querySelector('[data-testid=\"backup-row\"]'); \
+         return r !== null && r.innerText.includes('on request');",
+    )
+    .await?;
+    app.screenshot("backups-on-request").await?;
+
+    // Downgrade base: the preview says the file is backed up first.
+    app.click_button_labelled("Timeline").await?;
+    let result = app
+        .run_action("downgrade-base", "backups-downgrade")
+        .await?;
+    check(result.outcome == "succeeded", || {
+        format!("downgrade base: {}: {}", result.outcome, result.text)
+    })?;
+    let db_name = setup
+        .db
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    check(
+        result.backup_mode == "automatic" && result.backup.contains(&db_name),
+        || {
+            format!(
+                "the preview should say {db_name} is backed up first: {} {:?}",
+                result.backup_mode, result.backup
+            )
+        },
+    )?;
+    let at_base = setup.db().await?;
+    check(
+        !at_base.tables.contains("users") && at_base.versions.is_empty(),
+        || format!("downgrade base should drop users: {at_base:?}"),
+    )?;
+    app.wait_status_position("").await?;
+
+    // Restore the newest "before downgrade" backup.
+    app.click_testid("view-backups").await?;
+    app.wait_for_testid("backups-view", UI_TIMEOUT).await?;
+    app.wait_js(
+        "the downgrade's backup in the list",
+        UI_TIMEOUT,
+        "const r = document.querySelector('[data-testid=\"backup-row\"]'); \
+         return r !== null && r.innerText.includes('before downgrade');",
+    )
+    .await?;
+    let rows = backup_rows(app).await?;
+    let Some((id, _)) = rows
+        .iter()
+        .find(|(_, text)| text.contains("before downgrade"))
+    else {
+        return fail(format!("no backup taken before the downgrade: {rows:?}"));
+    };
+    check(id.ends_with(head), || {
+        format!("the newest backup before the downgrade should be at {head}: {id}")
+    })?;
+    app.screenshot("backups-list").await?;
+    app.click_css(&format!(
+        "[data-testid=\"backup-row\"][data-id={}] [data-testid=\"backup-restore\"]",
+        json_str(id)
+    ))
+    .await?;
+    let question = app.text_of("restore-question").await?;
+    app.screenshot("backups-restore-confirm").await?;
+    check(
+        question.contains(&db_name) && question.contains(head),
+        || format!("the confirmation should name {db_name} and {head}: {question}"),
+    )?;
+    check(setup.db().await? == at_base, || {
+        "asking for confirmation changed the database".to_string()
+    })?;
+    app.click_testid("restore-confirm").await?;
+    let error = app
+        .wait_js(
+            "the restore to finish",
+            START_TIMEOUT,
+            "const e = document.querySelector('[data-testid=\"restore-error\"]'); \
+             if (e !== null) return e.innerText; \
+             return document.querySelector('[data-testid=\"restore-question\"]') === null ? '' : null;",
+        )
+        .await?;
+    check(error == "", || format!("the restore failed: {error}"))?;
+    let restored = setup.db().await?;
+    check(restored == before, || {
+        format!("the restore should bring back\n  {before:?}\n  got {restored:?}")
+    })?;
+    let row = query_texts(&setup.db, "SELECT nickname FROM users WHERE id = 4242").await?;
+    check(row == ["restored"], || {
+        format!("the row inserted before the downgrade should be back: {row:?}")
+    })?;
+    app.wait_status_position(head).await?;
+    app.wait_js(
+        "the restore's safety backup in the list",
+        UI_TIMEOUT,
+        "const r = document.querySelector('[data-testid=\"backup-row\"]'); \
+         return r !== null && r.innerText.includes('before restore');",
+    )
+    .await?;
+    app.screenshot("backups-restored").await?;
+    app.click_button_labelled("Timeline").await?;
+    Ok(())
+}
+
+/// The Backups list: (id, text) of each row, newest first.
+async fn backup_rows(app: &App) -> Result<Vec<(String, String)>> {
+    let rows = app
+        .js(
+            "return [...document.querySelectorAll('[data-testid=\"backup-row\"]')].map(r => [r.dataset.id, r.innerText]);",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(rows)?)
 }
 
 /// Opens the Schema tab, finds the demo's tables and the foreign key tasks → projects, and
@@ -383,7 +825,12 @@ fn run(tools: &retort_e2e::Tools, shots_dir: &Path) -> Result<()> {
         ("NO_AT_BRIDGE", "1".into()),
         ("RETORT_DEMO_PROJECT", project.clone().into_os_string()),
         ("RETORT_DATA_DIR", data_dir.into_os_string()),
-        ("RETORT_TEST_PICK_FOLDER", project.into_os_string()),
+        ("RETORT_TEST_PICK_FOLDER", project.clone().into_os_string()),
+        // "Export diagnostics…" writes next to the project folder.
+        (
+            "RETORT_TEST_SAVE_FILE",
+            project.with_file_name("diagnostics.md").into_os_string(),
+        ),
         ("RETORT_NO_KEYCHAIN", "1".into()),
         // The app logs to stderr, which lands in tauri-driver.log: plain text there.
         ("NO_COLOR", "1".into()),

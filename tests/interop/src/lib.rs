@@ -196,6 +196,8 @@ impl Ctx {
             .arg(dir)
             .args(args)
             .env("DATABASE_URL", self.sqlalchemy_url())
+            // Backups taken before writes stay in the test's folder, not the user's data dir.
+            .env("RETORT_DATA_DIR", self.project().join(".retort-data"))
             .env("RETORT_PYTHON", &self.python)
             .env("PYTHONDONTWRITEBYTECODE", "1")
             .env("PYTHONHASHSEED", "0")

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApi } from './client';
 import type { Transport } from './transport';
-import type { ProgressEvent } from './types';
+import type { RunEvent } from './types';
 
 function fake(answer: (command: string, args?: Record<string, unknown>) => unknown = () => null) {
   const calls: { command: string; args?: Record<string, unknown> }[] = [];
@@ -78,16 +78,16 @@ describe('api commands', () => {
   });
 
   it('runs an action with a channel that delivers progress events', async () => {
-    const events: ProgressEvent[] = [
+    const events: RunEvent[] = [
       { event: 'run_started', total_steps: 0, dialect: 'sqlite', transactional: true, version_rows: [] },
       { event: 'run_finished', duration_ms: 1, version_rows: [] },
     ];
     const { api, calls } = fake((_command, args) => {
-      const ch = args?.onEvent as { send: (e: ProgressEvent) => void };
+      const ch = args?.onEvent as { send: (e: RunEvent) => void };
       for (const e of events) ch.send(e);
       return { steps: [], current: [], duration_ms: 1 };
     });
-    const got: ProgressEvent[] = [];
+    const got: RunEvent[] = [];
     const outcome = await api.runAction(action, 'run-7', 'nexus', (e) => got.push(e));
     expect(outcome).toEqual({ steps: [], current: [], duration_ms: 1 });
     expect(got).toEqual(events);

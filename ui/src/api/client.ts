@@ -6,15 +6,24 @@ import type {
   ActionRequest,
   ActivityEntry,
   AppInfo,
+  AutogenerateResult,
+  BackupInfo,
+  BackupList,
   ConnectionInput,
   ConnectionTest,
   ConnectionView,
   DbState,
+  DriftReport,
+  Finding,
+  FixOutcome,
   Preview,
-  ProgressEvent,
+  RunEvent,
   ProjectView,
   RecentProject,
+  RestoreOutcome,
   RevisionDetail,
+  RoundTripProgress,
+  RoundTripReport,
   RunOutcome,
   Schema,
   SchemaDiff,
@@ -71,15 +80,17 @@ export function createApi(transport: Transport | Promise<Transport>) {
     // Actions
     previewAction: (action: ActionRequest) => call<Preview>('preview_action', { action }),
     offlineSql: (action: ActionRequest) => call<string>('offline_sql', { action }),
-    /** Runs an action; `onEvent` receives its ProgressEvents in order while the promise is pending. */
+    /** Runs an action; `onEvent` receives its events in order while the promise is pending: the
+     * backup's (`backup_started`, `backup_finished`; none when nothing is backed up), then the
+     * engine's ProgressEvents. */
     runAction: async (
       action: ActionRequest,
       runId: string,
       confirmDatabase: string | null,
-      onEvent: (event: ProgressEvent) => void,
+      onEvent: (event: RunEvent) => void,
     ) => {
       const t = await ready;
-      const channel = t.channel<ProgressEvent>(onEvent);
+      const channel = t.channel<RunEvent>(onEvent);
       return call<RunOutcome>('run_action', { action, runId, confirmDatabase, onEvent: channel });
     },
     cancelRun: (runId: string) => call<void>('cancel_run', { runId }),
@@ -96,5 +107,45 @@ export function createApi(transport: Transport | Promise<Transport>) {
     // Activity log
     activityList: () => call<ActivityEntry[]>('activity_list'),
     exportActivity: () => call<string | null>('export_activity'),
+
+    // Backups
+    /** Backups of the selected database (or of every database with `all`), newest first, with the
+     * folder, the keep-N setting and what an action on the selected database does about backups. */
+    listBackups: (all: boolean) => call<BackupList>('list_backups', { all }),
+    /** Backs up the selected database now; `null` when there is nothing to back up yet. */
+    createBackup: () => call<BackupInfo | null>('create_backup'),
+    /** Puts a backup back (after backing up the current state); `confirmDatabase` as for runAction
+     * on production connections. Refused while another process holds a SQLite file. */
+    restoreBackup: (id: string, confirmDatabase: string | null) =>
+      call<RestoreOutcome>('restore_backup', { id, confirmDatabase }),
+    /** How many backups of each database are kept (older ones are deleted at once). */
+    setBackupKeep: (keep: number) => call<BackupList>('set_backup_keep', { keep }),
+
+    // Checks: round-trip test and drift
+    /** The round-trip test (`retort test`) in a scratch database next to the selected one;
+     * `onProgress` receives each step while the promise is pending. Cancel with cancelRun(runId). */
+    runRoundtripTest: async (runId: string, onProgress: (progress: RoundTripProgress) => void) => {
+      const t = await ready;
+      const channel = t.channel<RoundTripProgress>(onProgress);
+      return call<RoundTripReport>('run_roundtrip_test', { runId, onProgress: channel });
+    },
+    /** Drift detection (`retort check`): the selected database against its migrations (read-only). */
+    checkDrift: () => call<DriftReport>('check_drift'),
+
+    // Drift: autogenerate
+    /** Writes a revision whose up section brings the migrations to the selected database's schema
+     * (down reverses it); what cannot be derived safely is a commented TODO listed in `warnings`.
+     * Fails, writing nothing, when the database is not at head or nothing differs. */
+    autogenerateRevision: (message: string) =>
+      call<AutogenerateResult>('autogenerate_revision', { message }),
+
+    // Troubleshoot (doctor)
+    /** The doctor's findings for the open project and the selected database (read-only). */
+    diagnose: () => call<Finding[]>('diagnose'),
+    /** Applies one fix the doctor offered; `confirmDatabase` as for runAction on production. */
+    applyFix: (fixId: string, confirmDatabase: string | null) =>
+      call<FixOutcome>('apply_fix', { fixId, confirmDatabase }),
+    /** Writes findings, versions, the redacted connection and recent activity to a chosen file. */
+    exportDiagnostics: () => call<string | null>('export_diagnostics'),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PreviewStep, ProgressEvent } from '../api';
-import { failRun, failurePoint, initialProgress, progressFraction, reduceProgress } from './progress';
+import type { PreviewStep, ProgressEvent, RunEvent } from '../api';
+import { backupLine, failRun, failurePoint, formatSeconds, initialProgress, progressFraction, reduceProgress } from './progress';
 
 const planned: PreviewStep[] = [
   { direction: 'up', revision: 'a1', message: 'create users', from: [], to: ['a1'], no_transaction: false, statements: [{ sql: 'CREATE TABLE users (id INT)', line: 7, destructive: null }] },
@@ -103,5 +103,63 @@ describe('reduceProgress', () => {
     const t = failRun(initialProgress(planned), 'database', 'no connection');
     expect(t.phase).toBe('failed');
     expect(t.steps.map((x) => x.status)).toEqual(['skipped', 'skipped']);
+  });
+});
+
+describe('the backup before the run', () => {
+  const backupStarted: RunEvent = { event: 'backup_started', database: 'nexus.db', mode: 'automatic', tool: 'VACUUM INTO' };
+  const backupFinished: RunEvent = {
+    event: 'backup_finished', id: 'nexus-20261125-a1', file: '/data/backups/nexus-20261125-a1.sqlite', size_bytes: 2_202_010, duration_ms: 312,
+  };
+  const foldRun = (events: RunEvent[]) => events.reduce(reduceProgress, initialProgress(planned));
+
+  it('shows the backup running before any migration event', () => {
+    const s = foldRun([backupStarted]);
+    expect(s.phase).toBe('backing_up');
+    expect(s.backup?.status).toBe('running');
+    expect(s.steps.map((x) => x.status)).toEqual(['pending', 'pending']);
+    expect(backupLine(s.backup!)).toBe('Backing up nexus.db…');
+  });
+
+  it('keeps the finished backup as the first line while the run goes on', () => {
+    const s = foldRun([backupStarted, backupFinished]);
+    expect(s.phase).toBe('starting');
+    expect(s.backup).toMatchObject({ status: 'done', id: 'nexus-20261125-a1', size_bytes: 2_202_010, duration_ms: 312 });
+    expect(backupLine(s.backup!)).toBe('Backed up (2.1 MB, 0.3 s) — restore from the Backups tab');
+
+    const later = foldRun([backupStarted, backupFinished, started, step(0, 'a1', 1)]);
+    expect(later.phase).toBe('running');
+    expect(later.backup?.status).toBe('done');
+    expect(later.steps[0].status).toBe('running');
+  });
+
+  it('names the dump tool for a server dump', () => {
+    const s = foldRun([{ event: 'backup_started', database: 'shop', mode: 'optional', tool: 'pg_dump' }]);
+    expect(backupLine(s.backup!)).toBe('Backing up shop with pg_dump…');
+  });
+
+  it('has no backup when none was announced', () => {
+    const s = foldRun([started]);
+    expect(s.backup).toBeNull();
+  });
+
+  it('fails the backup when the run fails while it is taken', () => {
+    const s = failRun(foldRun([backupStarted]), 'backup_failed', 'VACUUM INTO failed: disk full');
+    expect(s.phase).toBe('failed');
+    expect(s.backup?.status).toBe('failed');
+    expect(backupLine(s.backup!)).toBe('The backup of nexus.db failed: nothing ran');
+    expect(s.steps.map((x) => x.status)).toEqual(['skipped', 'skipped']);
+  });
+
+  it('marks a backup that never finished as skipped once the engine starts', () => {
+    const s = foldRun([backupStarted, started]);
+    expect(s.backup?.status).toBe('skipped');
+    expect(s.phase).toBe('running');
+  });
+
+  it('formats backup durations in seconds', () => {
+    expect(formatSeconds(312)).toBe('0.3 s');
+    expect(formatSeconds(12_400)).toBe('12 s');
+    expect(formatSeconds(125_000)).toBe('2 min 5 s');
   });
 });

@@ -1,5 +1,7 @@
-// Folds a run's ProgressEvents into what the progress view shows.
-import type { Dialect, Direction, PreviewStep, ProgressEvent } from '../api';
+// Folds a run's events (the backup's, then the engine's ProgressEvents) into what the progress
+// view shows.
+import type { BackupMode, Dialect, Direction, PreviewStep, RunEvent } from '../api';
+import { formatBytes } from './backups';
 
 export type ItemStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
@@ -24,7 +26,20 @@ export interface StepProgress {
   statements: StatementProgress[];
 }
 
-export type RunPhase = 'starting' | 'waiting_for_lock' | 'running' | 'finished' | 'failed';
+export type RunPhase = 'starting' | 'backing_up' | 'waiting_for_lock' | 'running' | 'finished' | 'failed';
+
+/** The backup taken before the run (`null` in ProgressState: none announced). */
+export interface BackupProgress {
+  /** `failed`: the run failed while it was being taken; `skipped`: the run went on without it. */
+  status: 'running' | 'done' | 'failed' | 'skipped';
+  database: string;
+  mode: BackupMode;
+  tool: string | null;
+  id: string | null;
+  file: string | null;
+  size_bytes: number | null;
+  duration_ms: number | null;
+}
 
 export interface ProgressState {
   phase: RunPhase;
@@ -38,6 +53,7 @@ export interface ProgressState {
   duration_ms: number | null;
   steps: StepProgress[];
   failure: { kind: string; message: string } | null;
+  backup: BackupProgress | null;
 }
 
 /** The state before any event; `planned` (the preview's steps) lists what is about to run. */
@@ -65,6 +81,7 @@ export function initialProgress(planned: readonly PreviewStep[] = []): ProgressS
       statements: [],
     })),
     failure: null,
+    backup: null,
   };
 }
 
@@ -84,7 +101,52 @@ function updateStatement(
   return { ...step, statements: step.statements.map((s) => (s.index === index ? f(s) : s)) };
 }
 
-export function reduceProgress(state: ProgressState, ev: ProgressEvent): ProgressState {
+/** A backup still marked running when the engine's events start was not finished: skipped. */
+function settleBackup(state: ProgressState): ProgressState {
+  return state.backup?.status === 'running' ? { ...state, backup: { ...state.backup, status: 'skipped' } } : state;
+}
+
+export function reduceProgress(state: ProgressState, ev: RunEvent): ProgressState {
+  switch (ev.event) {
+    case 'backup_started':
+      return {
+        ...state,
+        phase: 'backing_up',
+        backup: {
+          status: 'running',
+          database: ev.database,
+          mode: ev.mode,
+          tool: ev.tool,
+          id: null,
+          file: null,
+          size_bytes: null,
+          duration_ms: null,
+        },
+      };
+    case 'backup_finished': {
+      const base: BackupProgress = state.backup ?? {
+        status: 'running',
+        database: '',
+        mode: 'automatic',
+        tool: null,
+        id: null,
+        file: null,
+        size_bytes: null,
+        duration_ms: null,
+      };
+      return {
+        ...state,
+        // The engine connects and takes the lock next.
+        phase: state.phase === 'backing_up' ? 'starting' : state.phase,
+        backup: { ...base, status: 'done', id: ev.id, file: ev.file, size_bytes: ev.size_bytes, duration_ms: ev.duration_ms },
+      };
+    }
+    default:
+      return reduceRun(settleBackup(state), ev);
+  }
+}
+
+function reduceRun(state: ProgressState, ev: Exclude<RunEvent, { event: 'backup_started' | 'backup_finished' }>): ProgressState {
   switch (ev.event) {
     case 'waiting_for_lock':
       return { ...state, phase: 'waiting_for_lock', lock_timeout_ms: ev.timeout_ms };
@@ -175,6 +237,7 @@ export function failRun(state: ProgressState, kind: string, message: string): Pr
   return {
     ...state,
     phase: 'failed',
+    backup: state.backup?.status === 'running' ? { ...state.backup, status: 'failed' } : state.backup,
     failure: { kind, message },
     steps: state.steps.map((s) => {
       if (s.status === 'running') {
@@ -219,4 +282,28 @@ export function failurePoint(state: ProgressState): FailurePoint | null {
     statement: st?.sql ?? null,
     line: st?.line ?? null,
   };
+}
+
+/** The run log's backup line: "Backing up nexus.db…", "Backed up (2.1 MB, 0.3 s)", ... */
+export function backupLine(backup: BackupProgress): string {
+  const what = backup.database || 'the database';
+  const how = backup.tool && backup.mode === 'optional' ? ` with ${backup.tool}` : '';
+  switch (backup.status) {
+    case 'running':
+      return `Backing up ${what}${how}…`;
+    case 'done':
+      return `Backed up (${formatBytes(backup.size_bytes ?? 0)}, ${formatSeconds(backup.duration_ms ?? 0)}) — restore from the Backups tab`;
+    case 'failed':
+      return `The backup of ${what} failed: nothing ran`;
+    case 'skipped':
+      return `No backup of ${what} was taken`;
+  }
+}
+
+/** 0.3 s, 12 s, 2 min 5 s. */
+export function formatSeconds(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
 }

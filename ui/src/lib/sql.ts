@@ -73,7 +73,8 @@ const KEYWORDS = new Set(
 /** Splits SQL into tokens for display: keywords, strings, comments, numbers, the rest. */
 export function tokenizeSql(sql: string): SqlToken[] {
   const out: SqlToken[] = [];
-  const re = /(--[^\n]*|\/\*[\s\S]*?\*\/)|('(?:[^']|'')*'?)|(\b\d+(?:\.\d+)?\b)|([A-Za-z_][A-Za-z0-9_]*)|([^A-Za-z0-9_'-]+|-)/g;
+  // A word starting with a digit that is not a number (a revision id like 7fcd8a9bac07) is plain.
+  const re = /(--[^\n]*|\/\*[\s\S]*?\*\/)|('(?:[^']|'')*'?)|(\b\d+(?:\.\d+)?\b)|([A-Za-z_][A-Za-z0-9_]*|[0-9][A-Za-z0-9_]*)|([^A-Za-z0-9_'-]+|-)/g;
   let m: RegExpExecArray | null;
   const push = (text: string, kind: SqlToken['kind']) => {
     const last = out[out.length - 1];

@@ -48,7 +48,7 @@ class AppState {
 
   selected = $state<string | null>(null);
   filter = $state('');
-  view = $state<'timeline' | 'activity' | 'schema'>('timeline');
+  view = $state<'timeline' | 'activity' | 'schema' | 'troubleshoot' | 'checks' | 'backups'>('timeline');
   dialog = $state.raw<Dialog | null>(null);
   /** Set while a run is in progress: the dialog stays open until it ends. */
   dialogLocked = $state(false);

@@ -2,7 +2,9 @@
 
 Modes:
   probe                  print the interpreter's versions and installed database drivers (JSON)
-  graph -c INI [-n NAME] print every revision script Alembic loads, in file order (JSON)
+  graph -c CONFIG... [-n NAME]
+                         print every revision script Alembic loads, in file order (JSON); -c
+                         names the ini file and/or pyproject.toml, as Alembic's own -c
   run ARGS...            run Alembic's command line exactly as `python -m alembic ARGS...`, with:
                          - sqlalchemy.url set in memory from RETORT_SQLALCHEMY_URL (the ini file
                            is not touched; `%` is doubled as configparser requires);
@@ -62,10 +64,16 @@ def graph(argv):
     from alembic.script import ScriptDirectory
 
     parser = argparse.ArgumentParser(prog="retort-graph")
-    parser.add_argument("-c", dest="config", required=True)
+    parser.add_argument("-c", dest="config", action="append", required=True)
     parser.add_argument("-n", dest="name", default="alembic")
     args = parser.parse_args(argv)
-    config = Config(file_=args.config, ini_section=args.name)
+    # As Alembic's CommandLine: a file named pyproject.toml is the toml config, any other the ini.
+    toml = [c for c in args.config if os.path.basename(c) == "pyproject.toml"]
+    ini = [c for c in args.config if os.path.basename(c) != "pyproject.toml"]
+    if toml:
+        config = Config(file_=ini[0] if ini else None, toml_file=toml[0], ini_section=args.name)
+    else:
+        config = Config(file_=ini[0], ini_section=args.name)
     directory = ScriptDirectory.from_config(config)
     if hasattr(directory, "_load_revisions"):
         scripts = list(directory._load_revisions())

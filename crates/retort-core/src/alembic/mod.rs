@@ -32,6 +32,9 @@ use pyscript::{parse_header, PyHeader};
 /// The config file name Alembic looks for.
 pub const INI_FILE: &str = "alembic.ini";
 
+/// The file whose `[tool.alembic]` table Alembic ≥ 1.16 also reads.
+pub const PYPROJECT_FILE: &str = "pyproject.toml";
+
 /// The main section, unless `-n NAME` names another.
 pub const DEFAULT_SECTION: &str = "alembic";
 
@@ -52,12 +55,16 @@ pub enum VersionTableSource {
     Default,
 }
 
-/// What Retort takes from an Alembic project's configuration.
+/// What Retort takes from an Alembic project's configuration: the ini file, the
+/// `[tool.alembic]` table of `pyproject.toml` (Alembic ≥ 1.16), or both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AlembicSettings {
-    /// The ini file (absolute).
-    pub ini_path: PathBuf,
-    /// The section read: `alembic`, or the one `-n NAME` picks.
+    /// The ini file (absolute), when there is one: `alembic.ini` or the file `-c` names.
+    pub ini_path: Option<PathBuf>,
+    /// `pyproject.toml` (absolute), when its `[tool.alembic]` table is read.
+    pub toml_path: Option<PathBuf>,
+    /// The ini section read: `alembic`, or the one `-n NAME` picks (`[tool.alembic]` has no
+    /// name, as in Alembic).
     pub section: String,
     /// `script_location`, resolved (absolute): the folder with env.py.
     pub script_location: PathBuf,
@@ -67,7 +74,8 @@ pub struct AlembicSettings {
     /// `sourceless = true`: compiled `.pyc` files count as scripts too.
     pub sourceless: bool,
     /// `sqlalchemy.url` after interpolation; `None` when absent, empty or the
-    /// `driver://user:pass@localhost/dbname` placeholder of `alembic init`.
+    /// `driver://user:pass@localhost/dbname` placeholder of `alembic init`. Only the ini holds
+    /// it (Alembic's `get_main_option`), never `[tool.alembic]`.
     #[serde(skip_serializing)]
     pub url: Option<String>,
     /// Why `sqlalchemy.url` cannot be used, when it is present but unreadable.
@@ -77,71 +85,319 @@ pub struct AlembicSettings {
     pub version_table_source: VersionTableSource,
 }
 
-impl AlembicSettings {
-    /// Reads `ini_path`'s `section` (default `alembic`).
-    pub fn load(ini_path: &Path, section: Option<&str>) -> Result<AlembicSettings> {
-        let ini = IniFile::load(ini_path)?;
-        AlembicSettings::from_ini(&ini, section)
+/// The `[tool.alembic]` table of a `pyproject.toml`, read as Alembic's
+/// `Config.toml_alembic_config` and `_get_toml_config_value` read it: strings (and each string
+/// of a list) go through Python's `%` formatting with `here`, the file's folder.
+#[derive(Debug, Clone)]
+pub struct PyprojectAlembic {
+    path: PathBuf,
+    here: String,
+    table: toml::Table,
+}
+
+impl PyprojectAlembic {
+    /// Reads `path`; `Ok(None)` when it has no `[tool.alembic]` table.
+    pub fn load(path: &Path) -> Result<Option<PyprojectAlembic>> {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        PyprojectAlembic::parse(&path, &text)
     }
 
-    pub fn from_ini(ini: &IniFile, section: Option<&str>) -> Result<AlembicSettings> {
-        let section = section.unwrap_or(DEFAULT_SECTION).to_string();
-        let shown = ini.path().display();
-        if !ini.has_section(&section) {
-            let sections = ini.section_names();
+    /// Parses `text` as the content of `path`.
+    pub fn parse(path: &Path, text: &str) -> Result<Option<PyprojectAlembic>> {
+        let shown = path.display();
+        let document: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            let message = e.message().trim_end();
+            Error::config(match line {
+                Some(line) => format!(
+                    "{shown}:{line}: invalid TOML: {message} (Alembic ≥ 1.16 reads this file too)"
+                ),
+                None => format!("{shown}: invalid TOML: {message}"),
+            })
+        })?;
+        let Some(alembic) = document
+            .get("tool")
+            .and_then(toml::Value::as_table)
+            .and_then(|tool| tool.get("alembic"))
+        else {
+            return Ok(None);
+        };
+        let Some(table) = alembic.as_table() else {
             return Err(Error::config(format!(
-                "{shown} has no [{section}] section{}. Alembic reads [alembic] unless -n/--name \
-                 names another section.",
-                if sections.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (it has: {})", sections.join(", "))
+                "{shown}: tool.alembic must be a table ([tool.alembic]), not a {}. Alembic says \
+                 \"Incorrect TOML format\"",
+                alembic.type_str()
+            )));
+        };
+        let here = path
+            .parent()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        Ok(Some(PyprojectAlembic {
+            path: path.to_path_buf(),
+            here,
+            table: table.clone(),
+        }))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A string setting (an integer reads as its digits, as Alembic returns it).
+    pub fn string(&self, key: &str) -> Result<Option<String>> {
+        match self.table.get(key) {
+            None => Ok(None),
+            Some(toml::Value::String(s)) => self.interpolate(key, s).map(Some),
+            Some(toml::Value::Integer(i)) => Ok(Some(i.to_string())),
+            Some(other) => Err(Error::config(format!(
+                "{}: [tool.alembic] {key} must be a string, not a {}",
+                self.path.display(),
+                other.type_str()
+            ))),
+        }
+    }
+
+    /// A list of strings (`version_locations`, `prepend_sys_path`).
+    pub fn list(&self, key: &str) -> Result<Option<Vec<String>>> {
+        let wrong = |what: &str| {
+            Error::config(format!(
+                "{}: [tool.alembic] {key} must be a list of strings, e.g. {key} = \
+                 [\"%(here)s/alembic/versions\"], not {what}",
+                self.path.display()
+            ))
+        };
+        match self.table.get(key) {
+            None => Ok(None),
+            Some(toml::Value::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    toml::Value::String(s) => self.interpolate(key, s),
+                    other => Err(wrong(&format!("a list holding a {}", other.type_str()))),
+                })
+                .collect::<Result<Vec<_>>>()
+                .map(Some),
+            Some(other) => Err(wrong(&format!("a {}", other.type_str()))),
+        }
+    }
+
+    /// `Config.get_alembic_boolean_option` for the toml side: absent is false; anything but a
+    /// TOML boolean is Alembic's "boolean value expected" error.
+    pub fn flag(&self, key: &str) -> Result<bool> {
+        match self.table.get(key) {
+            None => Ok(false),
+            Some(toml::Value::Boolean(b)) => Ok(*b),
+            Some(other) => Err(Error::config(format!(
+                "{}: boolean value expected for TOML parameter '{key}' (write {key} = true or \
+                 false, not a {})",
+                self.path.display(),
+                other.type_str()
+            ))),
+        }
+    }
+
+    /// Python's `value % {"here": …}`: `%(here)s` is the file's folder, `%%` a literal `%`.
+    fn interpolate(&self, key: &str, value: &str) -> Result<String> {
+        let fail = |reason: String| {
+            Error::config(format!(
+                "{}: [tool.alembic] {key}: {reason}",
+                self.path.display()
+            ))
+        };
+        let mut out = String::new();
+        let mut rest = value;
+        while let Some(at) = rest.find('%') {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + 1..];
+            if let Some(tail) = after.strip_prefix('%') {
+                out.push('%');
+                rest = tail;
+            } else if let Some(tail) = after.strip_prefix('(') {
+                let Some(close) = tail.find(')') else {
+                    return Err(fail(format!("unclosed %( in '{value}'")));
+                };
+                let name = &tail[..close];
+                let Some(tail) = tail[close + 1..].strip_prefix('s') else {
+                    return Err(fail(format!(
+                        "only %({name})s is supported in '{value}' (write %% for a literal %)"
+                    )));
+                };
+                if name != "here" {
+                    return Err(fail(format!(
+                        "unknown %({name})s in '{value}': Alembic only knows %(here)s there \
+                         (write %% for a literal %)"
+                    )));
                 }
+                out.push_str(&self.here);
+                rest = tail;
+            } else {
+                return Err(fail(format!(
+                    "a lone % in '{value}': write %% for a literal % (Alembic formats the value \
+                     with Python's %)"
+                )));
+            }
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
+
+impl AlembicSettings {
+    /// Reads `ini_path`'s `section` (default `alembic`), and the `[tool.alembic]` table of a
+    /// `pyproject.toml` beside it, as `alembic -c INI` run in that folder does.
+    pub fn load(ini_path: &Path, section: Option<&str>) -> Result<AlembicSettings> {
+        let ini = IniFile::load(ini_path)?;
+        let toml = match ini.path().parent().map(|d| d.join(PYPROJECT_FILE)) {
+            Some(path) if path.is_file() => PyprojectAlembic::load(&path)?,
+            _ => None,
+        };
+        AlembicSettings::from_config(Some(&ini), toml.as_ref(), section)
+    }
+
+    /// Reads `pyproject.toml`'s `[tool.alembic]` and, when there is one beside it, `alembic.ini`
+    /// (its `sqlalchemy.url` and anything it sets overrides the toml), as
+    /// `alembic -c pyproject.toml` run in that folder does.
+    pub fn load_pyproject(toml_path: &Path, section: Option<&str>) -> Result<AlembicSettings> {
+        let toml = PyprojectAlembic::load(toml_path)?;
+        let toml_path = std::path::absolute(toml_path).unwrap_or_else(|_| toml_path.into());
+        let ini_path = toml_path
+            .parent()
+            .map(|d| d.join(INI_FILE))
+            .filter(|p| p.is_file());
+        let ini = ini_path.as_deref().map(IniFile::load).transpose()?;
+        if toml.is_none() && ini.is_none() {
+            return Err(Error::config(format!(
+                "{} has no [tool.alembic] table and there is no {INI_FILE} beside it. Alembic \
+                 (≥ 1.16) reads its settings from [tool.alembic]; `alembic init -t pyproject` \
+                 writes one.",
+                toml_path.display()
             )));
         }
-        let here = ini
-            .path()
+        AlembicSettings::from_config(ini.as_ref(), toml.as_ref(), section)
+    }
+
+    /// Alembic's `Config.get_alembic_option` rules: a key of the ini section wins, else
+    /// `[tool.alembic]`; `sqlalchemy.url` and `path_separator` come from the ini only.
+    pub fn from_config(
+        ini: Option<&IniFile>,
+        toml: Option<&PyprojectAlembic>,
+        section: Option<&str>,
+    ) -> Result<AlembicSettings> {
+        let section = section.unwrap_or(DEFAULT_SECTION).to_string();
+        if let Some(ini) = ini {
+            // Alembic reads every key from [tool.alembic] when the section is missing.
+            if !ini.has_section(&section) && toml.is_none() {
+                let sections = ini.section_names();
+                return Err(Error::config(format!(
+                    "{} has no [{section}] section{}. Alembic reads [alembic] unless -n/--name \
+                     names another section (or [tool.alembic] in pyproject.toml).",
+                    ini.path().display(),
+                    if sections.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (it has: {})", sections.join(", "))
+                    }
+                )));
+            }
+        }
+        let config_path = match (ini, toml) {
+            (Some(ini), _) => ini.path().to_path_buf(),
+            (None, Some(toml)) => toml.path().to_path_buf(),
+            (None, None) => {
+                return Err(Error::config(
+                    "No Alembic configuration: neither an ini file nor [tool.alembic]",
+                ))
+            }
+        };
+        let here = config_path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("/"));
-        let get = |key: &str| ini.get(&section, key);
+        let in_ini = |key: &str| ini.is_some_and(|ini| ini.has_option(&section, key));
+        let ini_get = |key: &str| -> Result<Option<String>> {
+            match ini {
+                Some(ini) => ini.get(&section, key),
+                None => Ok(None),
+            }
+        };
+        let get = |key: &str| -> Result<Option<String>> {
+            match toml {
+                Some(toml) if !in_ini(key) => toml.string(key),
+                _ => ini_get(key),
+            }
+        };
+        let sources = || {
+            let mut places = Vec::new();
+            if let Some(ini) = ini {
+                places.push(format!("[{section}] of {}", ini.path().display()));
+            }
+            if let Some(toml) = toml {
+                places.push(format!("[tool.alembic] of {}", toml.path().display()));
+            }
+            places.join(", ")
+        };
 
         let Some(script_location) = get("script_location")? else {
             return Err(Error::config(format!(
-                "No 'script_location' key found in configuration ([{section}] of {shown}). Add \
-                 `script_location = %(here)s/alembic` (the folder that holds env.py and versions/)."
+                "No 'script_location' key found in configuration ({}). Add `script_location = \
+                 %(here)s/alembic` (the folder that holds env.py and versions/).",
+                sources()
             )));
         };
         let script_location = resolve_location(&here, script_location.trim(), "script_location")?;
         if !script_location.is_dir() {
             return Err(Error::config(format!(
-                "Path doesn't exist: {}. Check script_location in [{section}] of {shown} (a \
-                 relative path is taken from the folder of the ini file).",
-                script_location.display()
+                "Path doesn't exist: {}. Check script_location in {} (a relative path is taken \
+                 from the folder of the config file).",
+                script_location.display(),
+                sources()
             )));
         }
 
-        let version_locations = match get("version_locations")?.filter(|v| !v.is_empty()) {
-            None => vec![script_location.join("versions")],
+        // `Config.get_version_locations_list`: a non-empty ini value, split by the ini's
+        // separator; else the toml list; else `<script_location>/versions`.
+        let ini_locations = ini_get("version_locations")?.filter(|v| !v.is_empty());
+        let locations = match ini_locations {
             Some(value) => {
-                let separator = match get("path_separator")? {
+                let separator = match ini_get("path_separator")? {
                     Some(s) => Some((s, "path_separator")),
-                    None => get("version_path_separator")?.map(|s| (s, "version_path_separator")),
+                    None => {
+                        ini_get("version_path_separator")?.map(|s| (s, "version_path_separator"))
+                    }
                 };
-                split_locations(&value, separator)
-                    .map_err(|reason| Error::config(format!("{shown}: {reason}")))?
-                    .iter()
-                    .map(|location| resolve_location(&here, location, "version_locations"))
-                    .collect::<Result<Vec<_>>>()?
+                Some(
+                    split_locations(&value, separator)
+                        .map_err(|reason| Error::config(format!("{}: {reason}", sources())))?,
+                )
             }
+            None => match toml {
+                Some(toml) => toml.list("version_locations")?,
+                None => None,
+            },
+        };
+        let version_locations = match locations {
+            None => vec![script_location.join("versions")],
+            Some(list) => list
+                .iter()
+                .filter(|l| !l.trim().is_empty())
+                .map(|location| resolve_location(&here, location.trim(), "version_locations"))
+                .collect::<Result<Vec<_>>>()?,
         };
 
-        // Alembic's get_alembic_boolean_option: exactly "true".
-        let flag = |key: &str| -> Result<bool> { Ok(get(key)?.as_deref() == Some("true")) };
+        // Alembic's get_alembic_boolean_option: exactly "true" in the ini, a boolean in toml.
+        let flag = |key: &str| -> Result<bool> {
+            match toml {
+                Some(toml) if !in_ini(key) => toml.flag(key),
+                _ => Ok(ini_get(key)?.as_deref() == Some("true")),
+            }
+        };
         let recursive_version_locations = flag("recursive_version_locations")?;
         let sourceless = flag("sourceless")?;
 
-        let (url, url_problem) = match get("sqlalchemy.url") {
+        let (url, url_problem) = match ini_get("sqlalchemy.url") {
             Ok(Some(url)) if url.trim().is_empty() || url.starts_with(PLACEHOLDER_URL_SCHEME) => {
                 (None, None)
             }
@@ -162,7 +418,8 @@ impl AlembicSettings {
         };
 
         Ok(AlembicSettings {
-            ini_path: ini.path().to_path_buf(),
+            ini_path: ini.map(|ini| ini.path().to_path_buf()),
+            toml_path: toml.map(|toml| toml.path().to_path_buf()),
             section,
             script_location,
             version_locations,
@@ -175,9 +432,28 @@ impl AlembicSettings {
         })
     }
 
-    /// The folder the ini file is in: Alembic's `%(here)s`, where Retort runs Python.
+    /// The ini file if there is one, else `pyproject.toml`.
+    pub fn config_path(&self) -> &Path {
+        self.ini_path
+            .as_deref()
+            .or(self.toml_path.as_deref())
+            .unwrap_or(Path::new("alembic.ini"))
+    }
+
+    /// The folder of the config file: Alembic's `%(here)s`, where Retort runs Python.
     pub fn here(&self) -> &Path {
-        self.ini_path.parent().unwrap_or(Path::new("/"))
+        self.config_path().parent().unwrap_or(Path::new("/"))
+    }
+
+    /// The `-c` arguments that make Alembic read the same files: the ini, then
+    /// `pyproject.toml` (Alembic ≥ 1.16 takes `-c` twice).
+    pub fn config_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        for path in [&self.ini_path, &self.toml_path].into_iter().flatten() {
+            args.push("-c".to_string());
+            args.push(path.to_string_lossy().into_owned());
+        }
+        args
     }
 
     /// The first version location: where `alembic revision` writes new scripts.
@@ -618,6 +894,119 @@ mod tests {
         );
         assert_eq!(other.url.as_deref(), Some("postgresql://u:p%40ss@h/db"));
         assert!(other.recursive_version_locations);
+    }
+
+    #[test]
+    fn pyproject_values_as_alembic_reads_them() {
+        let path = Path::new("/proj/pyproject.toml");
+        let toml = |text: &str| PyprojectAlembic::parse(path, text).unwrap().unwrap();
+        let table = toml(
+            "[tool.alembic]\nscript_location = \"%(here)s/alembic\"\n\
+             file_template = \"%%(rev)s_%%(slug)s\"\ntruncate_slug_length = 40\n\
+             version_locations = [\"%(here)s/a\", \"b\"]\nsourceless = true\n\
+             bad_flag = \"true\"\nlone = \"50% off\"\nother = \"%(root)s/x\"\n\
+             loc_string = \"a b\"\nmixed = [\"a\", 1]\nconv = \"%(here)d\"\n",
+        );
+        assert_eq!(
+            table.string("script_location").unwrap().as_deref(),
+            Some("/proj/alembic")
+        );
+        assert_eq!(
+            table.string("file_template").unwrap().as_deref(),
+            Some("%(rev)s_%(slug)s")
+        );
+        assert_eq!(
+            table.string("truncate_slug_length").unwrap().as_deref(),
+            Some("40")
+        );
+        assert_eq!(table.string("absent").unwrap(), None);
+        assert_eq!(
+            table.list("version_locations").unwrap(),
+            Some(vec!["/proj/a".to_string(), "b".to_string()])
+        );
+        assert!(table.flag("sourceless").unwrap());
+        assert!(!table.flag("recursive_version_locations").unwrap());
+        let error = |result: Result<String>| result.unwrap_err().to_string();
+        let message = error(table.flag("bad_flag").map(|b| b.to_string()));
+        assert!(
+            message.contains("boolean value expected for TOML parameter 'bad_flag'"),
+            "{message}"
+        );
+        let message = error(table.string("lone").map(Option::unwrap_or_default));
+        assert!(message.contains("write %% for a literal %"), "{message}");
+        let message = error(table.string("other").map(Option::unwrap_or_default));
+        assert!(message.contains("unknown %(root)s"), "{message}");
+        let message = error(table.string("conv").map(Option::unwrap_or_default));
+        assert!(message.contains("only %(here)s is supported"), "{message}");
+        for key in ["loc_string", "mixed"] {
+            let message = table.list(key).unwrap_err().to_string();
+            assert!(message.contains("must be a list of strings"), "{message}");
+        }
+        let message = table.string("version_locations").unwrap_err().to_string();
+        assert!(
+            message.contains("must be a string, not a array"),
+            "{message}"
+        );
+
+        assert!(PyprojectAlembic::parse(path, "[project]\nname = 'x'\n")
+            .unwrap()
+            .is_none());
+        let message = PyprojectAlembic::parse(path, "tool = { alembic = 3 }\n")
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("Incorrect TOML format"), "{message}");
+    }
+
+    #[test]
+    fn ini_and_pyproject_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::path::absolute(dir.path()).unwrap();
+        std::fs::create_dir_all(root.join("alembic/versions")).unwrap();
+        std::fs::write(
+            root.join("pyproject.toml"),
+            "[tool.alembic]\nscript_location = \"alembic\"\nsourceless = true\n\
+             version_table = \"from_toml\"\n",
+        )
+        .unwrap();
+        // An ini with logging only (no [alembic]): everything from the toml, no URL.
+        let settings = settings_for(&root, "[loggers]\nkeys = root\n", None).unwrap();
+        assert_eq!(settings.ini_path, Some(root.join("alembic.ini")));
+        assert_eq!(settings.script_location, root.join("alembic"));
+        assert!(settings.sourceless);
+        assert_eq!(settings.url, None);
+        assert_eq!(settings.version_table, "from_toml");
+        // -n picks an ini section only; [tool.alembic] is still read.
+        let settings = settings_for(
+            &root,
+            "[alembic]\nsqlalchemy.url = sqlite:///a.db\n[other]\nsourceless = false\n\
+             version_locations = %(here)s/alembic/versions\n",
+            Some("other"),
+        )
+        .unwrap();
+        assert_eq!(settings.section, "other");
+        assert!(
+            !settings.sourceless,
+            "the ini's false wins over the toml's true"
+        );
+        assert_eq!(settings.url, None, "sqlalchemy.url of [other]: none");
+        assert_eq!(settings.script_location, root.join("alembic"));
+        // Without the toml, a missing section is still an error.
+        std::fs::remove_file(root.join("pyproject.toml")).unwrap();
+        let message = settings_for(&root, "[loggers]\nkeys = root\n", None)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("has no [alembic] section"), "{message}");
+        // A toml without script_location names both places.
+        std::fs::write(root.join("pyproject.toml"), "[tool.alembic]\n").unwrap();
+        let message = settings_for(&root, "[alembic]\n", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("No 'script_location' key found")
+                && message.contains("[alembic] of")
+                && message.contains("[tool.alembic] of"),
+            "{message}"
+        );
     }
 
     #[test]

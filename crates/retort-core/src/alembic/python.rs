@@ -332,13 +332,10 @@ pub struct Invocation {
 }
 
 impl Invocation {
-    /// `alembic -c INI [-n NAME] ARGS…` through the bridge.
+    /// `alembic -c INI [-c pyproject.toml] [-n NAME] ARGS…` through the bridge.
     pub fn alembic(env: &PythonEnv, settings: &AlembicSettings, args: &[&str]) -> Invocation {
-        let mut all = vec![
-            "run".to_string(),
-            "-c".to_string(),
-            settings.ini_path.to_string_lossy().into_owned(),
-        ];
+        let mut all = vec!["run".to_string()];
+        all.extend(settings.config_args());
         if settings.section != super::DEFAULT_SECTION {
             all.push("-n".to_string());
             all.push(settings.section.clone());
@@ -363,6 +360,9 @@ impl Invocation {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            // Retort names the config files with -c; ALEMBIC_CONFIG would change the default
+            // of the one it does not name.
+            .env_remove("ALEMBIC_CONFIG")
             .env("PYTHONUNBUFFERED", "1")
             .env("PYTHONIOENCODING", "utf-8");
         if let Some(url) = &self.url {
@@ -718,11 +718,8 @@ struct GraphRevision {
 /// Every revision script as the project's Alembic loads it (`ScriptDirectory`), in its
 /// file-visit order.
 pub fn list_revisions(env: &PythonEnv, settings: &AlembicSettings) -> Result<Vec<Revision>> {
-    let mut args = vec![
-        "graph".to_string(),
-        "-c".to_string(),
-        settings.ini_path.to_string_lossy().into_owned(),
-    ];
+    let mut args = vec!["graph".to_string()];
+    args.extend(settings.config_args());
     args.push("-n".to_string());
     args.push(settings.section.clone());
     let invocation = Invocation {

@@ -14,6 +14,35 @@ pub const SERVER_VERSION: &str = "SELECT VERSION()";
 
 pub const CURRENT_DATABASE: &str = "SELECT DATABASE()";
 
+/// The doctor's privilege check: the account the server matched (`user@host`) and the database.
+pub const CURRENT_ACCOUNT: &str = "SELECT CURRENT_USER(), DATABASE()";
+
+/// The grants of the account the server matched (one `GRANT ... ON ... TO ...` per row).
+pub const SHOW_GRANTS: &str = "SHOW GRANTS FOR CURRENT_USER()";
+
+/// The doctor's undo of a half-applied revision: the inverse of one applied statement, names
+/// as the script wrote them.
+pub fn drop_table(table: &str) -> String {
+    format!("DROP TABLE {table}")
+}
+
+pub fn drop_view(view: &str) -> String {
+    format!("DROP VIEW {view}")
+}
+
+pub fn drop_trigger(trigger: &str) -> String {
+    format!("DROP TRIGGER {trigger}")
+}
+
+pub fn drop_column(table: &str, column: &str) -> String {
+    format!("ALTER TABLE {table} DROP COLUMN {column}")
+}
+
+/// `'user'@'host'` as GRANT statements name an account.
+pub fn account(user: &str, host: &str) -> String {
+    format!("{}@{}", string_literal(user), string_literal(host))
+}
+
 /// Named locks are server-wide, so the name includes the database (see `lock_name`).
 /// A zero timeout returns at once; the caller polls so it can honour sub-second timeouts.
 /// Returns 1 when acquired, 0 when held elsewhere, NULL on error. Bind: the lock name.
@@ -64,4 +93,92 @@ pub fn quote_identifier(name: &str) -> String {
 /// Single-quoted string literal; backslash is an escape character in MySQL's default sql_mode.
 pub fn string_literal(value: &str) -> String {
     format!("'{}'", value.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// Restore: what exists now in the connected database, to drop before loading a dump (so the
+/// database ends up with exactly what the dump holds). Rows: kind (`VIEW`, `BASE TABLE`,
+/// `PROCEDURE`, `FUNCTION`, `EVENT`), name.
+pub const RESTORE_OBJECTS: &str = "\
+SELECT 'VIEW', table_name FROM information_schema.views WHERE table_schema = DATABASE() \
+UNION ALL SELECT table_type, table_name FROM information_schema.tables \
+  WHERE table_schema = DATABASE() AND table_type <> 'VIEW' \
+UNION ALL SELECT routine_type, routine_name FROM information_schema.routines \
+  WHERE routine_schema = DATABASE() \
+UNION ALL SELECT 'EVENT', event_name FROM information_schema.events \
+  WHERE event_schema = DATABASE()";
+
+pub const FOREIGN_KEY_CHECKS_OFF: &str = "SET FOREIGN_KEY_CHECKS = 0";
+pub const FOREIGN_KEY_CHECKS_ON: &str = "SET FOREIGN_KEY_CHECKS = 1";
+
+/// `DROP VIEW|TABLE|PROCEDURE|FUNCTION|EVENT IF EXISTS name` for a row of [`RESTORE_OBJECTS`].
+pub fn drop_object(kind: &str, name: &str) -> String {
+    let keyword = match kind {
+        "VIEW" => "VIEW",
+        "PROCEDURE" => "PROCEDURE",
+        "FUNCTION" => "FUNCTION",
+        "EVENT" => "EVENT",
+        // BASE TABLE, SYSTEM VERSIONED, SEQUENCE (MariaDB): DROP TABLE drops them all.
+        _ => "TABLE",
+    };
+    format!("DROP {keyword} IF EXISTS `{}`", name.replace('`', "``"))
+}
+
+// ---- autogenerate: ALTER forms (tables and columns arrive quoted) ----------------------------
+
+/// MySQL changes a column by restating it whole: `definition` is name, type, NULL-ness, default.
+pub fn modify_column(table: &str, definition: &str) -> String {
+    format!("ALTER TABLE {table} MODIFY COLUMN {definition}")
+}
+
+pub fn drop_foreign_key(table: &str, name: &str) -> String {
+    format!("ALTER TABLE {table} DROP FOREIGN KEY {name}")
+}
+
+/// Unique constraints are unique indexes in MySQL, dropped like any index.
+pub fn drop_index(table: &str, name: &str) -> String {
+    format!("DROP INDEX {name} ON {table}")
+}
+
+pub fn drop_primary_key(table: &str) -> String {
+    format!("ALTER TABLE {table} DROP PRIMARY KEY")
+}
+
+pub fn add_primary_key(table: &str, columns: &str) -> String {
+    format!("ALTER TABLE {table} ADD PRIMARY KEY ({columns})")
+}
+
+pub fn drop_check(table: &str, name: &str) -> String {
+    format!("ALTER TABLE {table} DROP CONSTRAINT {name}")
+}
+
+/// A column default as the catalog reports it, made valid SQL again. MariaDB quotes literals
+/// (`'todo'`, `current_timestamp()`); MySQL 8 reports a string literal bare (`todo`).
+pub fn default_expression(raw: &str) -> String {
+    let trimmed = raw.trim();
+    let upper = trimmed.to_ascii_uppercase();
+    let numeric = trimmed.parse::<f64>().is_ok();
+    let keyword = upper == "NULL"
+        || upper.starts_with("CURRENT_TIMESTAMP")
+        || upper.starts_with("CURRENT_DATE")
+        || upper.starts_with("CURRENT_TIME")
+        || upper.starts_with("LOCALTIME")
+        || upper.starts_with("NOW(");
+    let quoted = trimmed.starts_with('\'')
+        || trimmed.starts_with('(')
+        || upper.starts_with("B'")
+        || upper.starts_with("X'")
+        || upper.starts_with("_UTF8");
+    let call = trimmed.ends_with(')') && trimmed.contains('(');
+    if numeric || keyword || quoted || call {
+        trimmed.to_string()
+    } else {
+        string_literal(trimmed)
+    }
+}
+
+/// `sql` without the `database.` / `` `database`. `` qualifiers MySQL writes into a view's
+/// definition (so it can be created in another database).
+pub fn unqualify(sql: &str, database: &str) -> String {
+    sql.replace(&format!("`{}`.", database.replace('`', "``")), "")
+        .replace(&format!("{}.", quote_identifier(database)), "")
 }

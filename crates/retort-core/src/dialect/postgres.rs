@@ -49,3 +49,113 @@ pub fn quote_identifier(name: &str) -> String {
 pub fn string_literal(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
+
+/// Restore: keeps NOTICEs (`drop cascades to ...`) out of the error output, so a failure's
+/// message is the error itself.
+pub const RESTORE_QUIET: &str = "SET client_min_messages = warning";
+
+/// Restore, before loading a `pg_dump` script in the same transaction: empties the database so
+/// that it ends up with exactly what the dump holds. Drops every user schema except `public`
+/// (the dump creates them again), then everything in `public` (kept itself, with its owner and
+/// grants): views, tables, sequences, routines and types. Objects that belong to an extension
+/// stay (the dump says `CREATE EXTENSION IF NOT EXISTS`).
+pub const RESTORE_PRELUDE: &str = r#"DO $retort_restore$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT n.nspname FROM pg_catalog.pg_namespace n
+           WHERE n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT IN ('information_schema', 'public')
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                             WHERE d.classid = 'pg_catalog.pg_namespace'::regclass
+                               AND d.objid = n.oid AND d.deptype = 'e')
+  LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname);
+  END LOOP;
+  FOR r IN SELECT c.oid, c.relname, c.relkind FROM pg_catalog.pg_class c
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm', 'r', 'p', 'f', 'S')
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                             WHERE d.classid = 'pg_catalog.pg_class'::regclass
+                               AND d.objid = c.oid AND d.deptype = 'e')
+           ORDER BY CASE c.relkind WHEN 'v' THEN 0 WHEN 'm' THEN 1 WHEN 'S' THEN 3 ELSE 2 END
+  LOOP
+    EXECUTE format('DROP %s IF EXISTS public.%I CASCADE',
+      CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                     WHEN 'f' THEN 'FOREIGN TABLE' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
+      r.relname);
+  END LOOP;
+  FOR r IN SELECT p.oid FROM pg_catalog.pg_proc p
+           JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+           WHERE n.nspname = 'public' AND p.prokind IN ('f', 'p')
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                             WHERE d.classid = 'pg_catalog.pg_proc'::regclass
+                               AND d.objid = p.oid AND d.deptype = 'e')
+  LOOP
+    EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', r.oid::regprocedure);
+  END LOOP;
+  FOR r IN SELECT t.oid, t.typtype FROM pg_catalog.pg_type t
+           JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+           WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'r', 'c')
+             AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_catalog.pg_class c
+                                       WHERE c.oid = t.typrelid) = 'c')
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                             WHERE d.classid = 'pg_catalog.pg_type'::regclass
+                               AND d.objid = t.oid AND d.deptype = 'e')
+  LOOP
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_type WHERE oid = r.oid) THEN
+      EXECUTE format('DROP %s IF EXISTS %s CASCADE',
+        CASE r.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, r.oid::regtype);
+    END IF;
+  END LOOP;
+END
+$retort_restore$;"#;
+
+// ---- autogenerate: ALTER forms (tables and columns arrive quoted) ----------------------------
+
+/// Changes a column's type; `USING` converts the existing values the way a cast would.
+pub fn alter_column_type(table: &str, column: &str, data_type: &str) -> String {
+    format!(
+        "ALTER TABLE {table} ALTER COLUMN {column} TYPE {data_type} USING {column}::{data_type}"
+    )
+}
+
+pub fn alter_column_nullable(table: &str, column: &str, nullable: bool) -> String {
+    let action = if nullable { "DROP" } else { "SET" };
+    format!("ALTER TABLE {table} ALTER COLUMN {column} {action} NOT NULL")
+}
+
+pub fn alter_column_default(table: &str, column: &str, default: Option<&str>) -> String {
+    match default {
+        Some(default) => format!("ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {default}"),
+        None => format!("ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT"),
+    }
+}
+
+/// Primary keys, unique, check and foreign key constraints are all dropped by name.
+pub fn drop_constraint(table: &str, name: &str) -> String {
+    format!("ALTER TABLE {table} DROP CONSTRAINT {name}")
+}
+
+/// An index lives in its table's schema: `qualified_index` is `schema.name` or `name`.
+pub fn drop_index(qualified_index: &str) -> String {
+    format!("DROP INDEX {qualified_index}")
+}
+
+/// `integer` + `nextval('<table>_<column>_seq'::regclass)` is what `serial` creates; written
+/// back as `serial` so the sequence is created with the table. Returns the serial type.
+pub fn serial_type(
+    data_type: &str,
+    default: Option<&str>,
+    table: &str,
+    column: &str,
+) -> Option<&'static str> {
+    let expected = format!("nextval('{table}_{column}_seq'::regclass)");
+    if default? != expected {
+        return None;
+    }
+    match data_type {
+        "integer" => Some("serial"),
+        "bigint" => Some("bigserial"),
+        "smallint" => Some("smallserial"),
+        _ => None,
+    }
+}

@@ -49,3 +49,55 @@ pub fn quote_identifier(name: &str) -> String {
 pub fn string_literal(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
+
+/// Backups: a consistent copy of the whole database (committed WAL content included) into a new
+/// file, while other connections keep reading. The target file must not exist.
+pub fn vacuum_into(target: &std::path::Path) -> String {
+    format!("VACUUM INTO {}", string_literal(&target.to_string_lossy()))
+}
+
+/// Restore: fails at once when any other connection reads or writes (rollback-journal mode).
+pub const BEGIN_EXCLUSIVE: &str = "BEGIN EXCLUSIVE";
+
+/// Restore: moves every committed WAL page into the database file and empties the WAL.
+pub const CHECKPOINT_TRUNCATE: &str = "PRAGMA wal_checkpoint(TRUNCATE)";
+
+/// Restore: the database's journal mode (one row, e.g. `wal`, `delete`).
+pub const JOURNAL_MODE: &str = "PRAGMA journal_mode";
+
+/// Restore: a `VACUUM INTO` copy is in rollback-journal mode; this puts WAL back.
+pub const JOURNAL_MODE_WAL: &str = "PRAGMA journal_mode=WAL";
+
+/// Restore: a quick structural check of a backup before it replaces a database.
+pub const QUICK_CHECK: &str = "PRAGMA quick_check";
+
+// ---- autogenerate ------------------------------------------------------------------------------
+
+/// Inside a migration's transaction `PRAGMA foreign_keys` cannot change, but checks can be
+/// deferred to COMMIT, by when the rebuilt table has its old name back.
+pub const DEFER_FOREIGN_KEYS: &str = "PRAGMA defer_foreign_keys = ON";
+
+pub fn drop_index(name: &str) -> String {
+    format!("DROP INDEX {name}")
+}
+
+/// SQLite's documented table-rebuild recipe (<https://sqlite.org/lang_altertable.html>, "Making
+/// Other Kinds Of Table Schema Changes"): `create_new` creates the new definition under
+/// `new_name`; the shared `columns` are copied; then the old table goes and the new one takes
+/// its name. Indexes are recreated by the caller (they went with the old table).
+pub fn rebuild_table(table: &str, new_name: &str, create_new: &str, columns: &str) -> Vec<String> {
+    let mut statements = vec![DEFER_FOREIGN_KEYS.to_string(), create_new.to_string()];
+    if !columns.is_empty() {
+        statements.push(format!(
+            "INSERT INTO {new_name} ({columns}) SELECT {columns} FROM {table}"
+        ));
+    }
+    statements.push(format!("DROP TABLE {table}"));
+    statements.push(format!("ALTER TABLE {new_name} RENAME TO {table}"));
+    statements
+}
+
+/// Every trigger's table and CREATE TRIGGER text (a table rebuild drops the table's triggers,
+/// so autogenerate writes them again).
+pub const TRIGGERS: &str = "SELECT tbl_name, sql FROM sqlite_master \
+     WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY name";

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::ops::{RunCommand, Workspace};
 use crate::runner::RunOptions;
 use crate::schema::{self, Schema};
-use crate::scratch::Scratch;
+use crate::scratch::{comparable, Scratch};
 
 pub const CHECK: &str = "version_table";
 
@@ -59,23 +59,6 @@ pub async fn check(
          was dropped. `stamp` records the matching revision without running any migration."
     );
     let mut details = vec![format!("Tables found: {}", tables.join(", "))];
-    if ws.is_alembic() {
-        details.push(
-            "Replaying an Alembic project's migrations to compare schemas is not available yet."
-                .into(),
-        );
-        let head = ws.map.heads().first().map(|h| h.to_string());
-        return Ok(Some(Finding {
-            check: CHECK.into(),
-            severity: Severity::Problem,
-            title: format!("Tables but no {table} table"),
-            explanation,
-            details,
-            fixes: head
-                .map(|h| vec![stamp_fix(ws, url, &h, "the newest revision")])
-                .unwrap_or_default(),
-        }));
-    }
     let (states, replay_failure) = replay(ws, url).await?;
     if let Some(failure) = replay_failure {
         details.push(format!(
@@ -118,7 +101,7 @@ pub async fn check(
     }
     let mut fixes = Vec::new();
     if let Some((distance, (rev, closest))) = best {
-        let differences = schema::diff(&normalized(closest), &normalized(&live)).summary();
+        let differences = schema::diff(&comparable(closest), &comparable(&live)).summary();
         details.push(format!(
             "No revision matches exactly. Closest: {rev} ({distance} difference(s)). What the live \
              database has compared with {rev}:"
@@ -269,19 +252,4 @@ pub(crate) fn fingerprint(schema: &Schema) -> BTreeSet<String> {
         }
     }
     print
-}
-
-/// A copy without the version table and with namespaces blanked, for a readable diff.
-fn normalized(schema: &Schema) -> Schema {
-    let mut copy = schema.clone();
-    copy.tables.retain(|t| !t.is_version_table);
-    copy.default_schema = None;
-    for table in copy.tables.iter_mut().chain(copy.views.iter_mut()) {
-        table.schema = String::new();
-        table.ddl = None;
-        for fk in &mut table.foreign_keys {
-            fk.referenced_schema = String::new();
-        }
-    }
-    copy
 }

@@ -5,14 +5,22 @@
 //! file. Fixes run only through [`apply_fix`], one at a time, by id.
 
 mod connection;
+pub mod export;
 mod missing_version_table;
 mod multiple_heads;
+mod mysql_half_applied;
+mod mysql_privileges;
 mod postgres_privileges;
 mod sqlite_alter;
-mod sqlite_lock;
+pub(crate) mod sqlite_lock;
 mod unknown_revision;
 
 use serde::Serialize;
+
+pub use export::{
+    diagnostics_report, report_with_findings, DiagnosticsDatabase, DiagnosticsProject,
+    DiagnosticsReport, ReportFormat,
+};
 
 use crate::config::DatabaseUrl;
 use crate::db::Database;
@@ -92,6 +100,9 @@ pub const CHECKS: &[&str] = &[
     sqlite_lock::CHECK,
     sqlite_alter::CHECK,
     postgres_privileges::CHECK,
+    mysql_privileges::CHECK,
+    mysql_half_applied::DDL_CHECK,
+    mysql_half_applied::CHECK,
 ];
 
 /// Runs every check that applies to the project and the database. Read-only.
@@ -144,6 +155,17 @@ pub async fn diagnose(ws: &Workspace, url: &DatabaseUrl) -> Result<Vec<Finding>>
                 _ => return Err(e),
             }
         }
+        // Access denied on the version table: the privilege check says which grants.
+        Err(e) if url.dialect() == Dialect::Mysql => {
+            match mysql_privileges::check(ws, url, None).await {
+                Ok(Some(finding)) if finding.severity == Severity::Problem => {
+                    findings.push(finding);
+                    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+                    return Ok(findings);
+                }
+                _ => return Err(e),
+            }
+        }
         Err(e) => return Err(e),
     };
     findings.extend(missing_version_table::check(ws, url, rows.as_deref()).await?);
@@ -156,6 +178,11 @@ pub async fn diagnose(ws: &Workspace, url: &DatabaseUrl) -> Result<Vec<Finding>>
     if url.dialect() == Dialect::Postgresql {
         let rows = rows.as_deref().unwrap_or(&[]);
         findings.extend(postgres_privileges::check(ws, url, Some(rows)).await?);
+    }
+    if url.dialect() == Dialect::Mysql {
+        let rows = rows.as_deref();
+        findings.extend(mysql_privileges::check(ws, url, rows).await?);
+        findings.extend(mysql_half_applied::check(ws, url, rows).await?);
     }
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     Ok(findings)
@@ -210,7 +237,13 @@ pub async fn apply_fix(ws: &Workspace, url: &DatabaseUrl, fix_id: &str) -> Resul
             sqlite_lock::apply(url, kind).await
         }
         (connection::CREATE_DATABASE, None) => connection::create_database(url).await,
+        (postgres_privileges::FIX, None) if url.dialect() == Dialect::Mysql => {
+            Err(mysql_privileges::refuse(ws, url).await)
+        }
         (postgres_privileges::FIX, None) => Err(postgres_privileges::refuse(ws, url).await),
+        (mysql_half_applied::FINISH | mysql_half_applied::UNDO, Some(revision)) => {
+            mysql_half_applied::apply(ws, url, kind, revision).await
+        }
         _ => Err(Error::command(format!(
             "Unknown fix '{fix_id}'; run `retort doctor` to see the fixes offered for this database"
         ))),

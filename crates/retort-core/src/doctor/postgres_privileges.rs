@@ -397,7 +397,7 @@ async fn table_owner(db: &mut Database, schema: &str, table: &str) -> Result<Vec
         .unwrap_or_default())
 }
 
-fn pending_revisions(ws: &Workspace, rows: Option<&[String]>) -> Vec<String> {
+pub(crate) fn pending_revisions(ws: &Workspace, rows: Option<&[String]>) -> Vec<String> {
     ws.map
         .upgrade_plan(rows.unwrap_or(&[]), "heads")
         .map(|plan| {

@@ -31,7 +31,7 @@ fn database_file(url: &DatabaseUrl) -> Option<PathBuf> {
     std::path::absolute(name).ok()
 }
 
-fn sidecar(file: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn sidecar(file: &Path, suffix: &str) -> PathBuf {
     let mut name = file.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
@@ -166,6 +166,15 @@ pub async fn check(url: &DatabaseUrl) -> Result<Option<Finding>> {
         details,
         fixes,
     }))
+}
+
+/// As [`processes_holding`], without this process (backups: another program has the file open).
+pub(crate) fn other_processes_holding(files: &[PathBuf]) -> Option<Vec<String>> {
+    processes_holding(files).map(|list| {
+        list.into_iter()
+            .filter(|p| !p.ends_with(", this process)"))
+            .collect()
+    })
 }
 
 /// Processes whose open files include one of `files`, from /proc/*/fd (Linux). `None` where

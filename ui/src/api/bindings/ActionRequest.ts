@@ -5,4 +5,9 @@ import type { ActionKind } from "./ActionKind";
  * An action as the UI asks for it. `target` is any revision argument (`head`, `+1`, `-1`,
  * `base`, `label@head`, an id); a stamp takes `targets` (or `[target]` when empty).
  */
-export type ActionRequest = { kind: ActionKind, target: string, targets: Array<string>, purge: boolean, };
+export type ActionRequest = { kind: ActionKind, target: string, targets: Array<string>, purge: boolean, 
+/**
+ * PostgreSQL/MySQL: dump the database first (pg_dump / mysqldump must be installed).
+ * SQLite databases are always backed up first.
+ */
+backup?: boolean, };

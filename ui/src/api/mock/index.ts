@@ -5,6 +5,8 @@
 //   ?mock          the demo project          ?mock=big[&n=5000]  a generated large project
 //   ?mock=fail     the last demo revision fails on upgrade        ?mock=heads  a second head
 //   ?mock=empty    first run: no connection selected              &delay=ms    pace of a run
+//   ?mock=noversion  the project database has tables but no version table (doctor: stamp)
+//   ?mock=drift    the project database drifted; the round trip finds a downgrade that keeps an index
 //   &nokeychain    no OS keychain                               &tables=N    N generated tables
 //   &connection=id the connection selected at start (saved-1: PostgreSQL)
 import type {
@@ -13,17 +15,20 @@ import type {
   ActivityOutcome,
   ApiError,
   AppInfo,
+  BackupInfo,
   ConnectionInput,
   ConnectionTest,
   ConnectionView,
   DbState,
   Dialect,
+  FixOutcome,
   Preview,
   PreviewStep,
-  ProgressEvent,
+  RunEvent,
   ProjectView,
   RecentProject,
   RevisionDetail,
+  RoundTripProgress,
   RunOutcome,
   Schema,
   SchemaDiff,
@@ -34,6 +39,10 @@ import { buildLayout, buildRevisions, type RevisionDef } from './graph';
 import { fail, MockGraph, plan } from './plan';
 import { mockDiff, mockRows, mockSchema } from './schema';
 import { destructiveReason, parseScript, sectionSql, statements, type MockScript } from './scripts';
+import { mockApplyFix, mockFindings, type DoctorDb } from './doctor';
+import { mockAutogenerate } from './autogen';
+import { MockBackups } from './backups';
+import { mockDrift, mockRoundTrip } from './safety';
 
 const DEMO_FILES = import.meta.glob('../../../../migrations/versions/*.sql', {
   query: '?raw',
@@ -177,7 +186,16 @@ export function createMockTransport(params: URLSearchParams): Transport {
     ['saved-2', { rows: [], tableExists: false }],
   ]);
   if (mode === 'big') dbs.get('project')!.rows = [topo[Math.floor(topo.length * 0.8)]];
+  // ?mock=noversion: tables up to this revision, but no version table.
+  let noVersionAt: string | null = null;
+  if (mode === 'noversion') {
+    noVersionAt = topo[Math.min(3, topo.length - 1)] ?? null;
+    dbs.set('project', { rows: [], tableExists: false });
+  }
   let selected: string | null = mode === 'empty' ? null : (params.get('connection') ?? 'project');
+  // Backups (mock/backups.ts): two older ones of the project database to start with.
+  const backups = new MockBackups();
+  backups.seed(connections[0], topo.slice(0, 2).reverse().map((r) => [r]));
 
   const recent: RecentProject[] = [
     { path: projectPath, name: projectName, opened_at: '2026-11-24T10:02:11Z' },
@@ -200,6 +218,7 @@ export function createMockTransport(params: URLSearchParams): Transport {
       sql: scriptSql(topo[0] ?? '', 'up', 'sqlite'),
       rows_before: [],
       rows_after: topo[0] ? [topo[0]] : [],
+      backup: null,
     },
     {
       id: 'a2',
@@ -219,8 +238,85 @@ export function createMockTransport(params: URLSearchParams): Transport {
       sql: '',
       rows_before: [],
       rows_after: [],
+      backup: null,
     },
   ];
+  // The newest seeded backup ("before upgrade +1") was taken by this run.
+  const seeded = backups.items[0];
+  if (seeded && topo[2]) {
+    activity.push({
+      ...logged(connections[0], 'retort upgrade +1', seeded.revisions),
+      id: 'a3',
+      time: seeded.created_at,
+      alembic_command: 'alembic upgrade +1',
+      plan: [{ direction: 'up', revision: topo[2], from: seeded.revisions, to: [topo[2]], message: graph.byId.get(topo[2])?.message ?? '' }],
+      duration_ms: 9,
+      sql: scriptSql(topo[2], 'up', 'sqlite'),
+      rows_after: [topo[2]],
+      backup: { id: seeded.id, file: seeded.file },
+    });
+  }
+
+  /** An activity entry for `action` on connection `c`, started now (what the backend's ActivityEntry::begin makes). */
+  function logged(c: ConnectionView, action: string, rowsBefore: string[]): ActivityEntry {
+    return {
+      id: `a${activity.length + 1}`,
+      time: new Date().toISOString(),
+      project: projectPath,
+      connection: `${c.name} (${c.display_url})`,
+      action,
+      alembic_command: '',
+      plan: [],
+      outcome: 'succeeded',
+      error: null,
+      duration_ms: 0,
+      sql: '',
+      rows_before: [...rowsBefore],
+      rows_after: [...rowsBefore],
+      backup: null,
+    };
+  }
+  const backupRef = (b: BackupInfo | null) => (b ? { id: b.id, file: b.file } : null);
+  /** Runs `write`, logging it as `entry` with its outcome and error either way. */
+  function record<T>(entry: ActivityEntry, write: () => T, after: (result: T) => Partial<ActivityEntry>): T {
+    const t0 = performance.now();
+    try {
+      const result = write();
+      activity.push({ ...entry, ...after(result), duration_ms: Math.round(performance.now() - t0) });
+      return result;
+    } catch (e) {
+      activity.push({ ...entry, outcome: 'failed', error: e as ApiError, duration_ms: Math.round(performance.now() - t0) });
+      throw e;
+    }
+  }
+
+  /** A doctor fix on the mock databases (apply_fix without the activity entry). */
+  function applyFix(id: string): FixOutcome {
+    const ddb = doctorDb();
+    const findings = mockFindings(ddb, { heads: graph.heads(), versionTable: 'alembic_version' });
+    if (id === 'merge' && findings.some((f) => f.fixes.some((x) => x.id === 'merge'))) {
+      const heads = graph.heads();
+      const merge = `9c${Date.now().toString(16).slice(-10)}`;
+      defs.push({
+        revision: merge,
+        down_revisions: heads,
+        branch_labels: [],
+        depends_on: [],
+        message: 'merge heads',
+        create_date: '2026-11-25 04:00:00',
+        path: `${projectPath}/versions/${merge}_merge_heads.sql`,
+      });
+      revisions = buildRevisions(defs);
+      graph = new MockGraph(revisions);
+      return { fix: id, ran: ['retort merge -m "merge heads" heads'], message: `Wrote merge revision ${merge} joining ${heads.join(', ')}` };
+    }
+    const outcome = mockApplyFix(ddb, id, findings);
+    const d = db().d;
+    d.rows = ddb.rows;
+    d.tableExists = ddb.tableExists;
+    if (ddb.schemaAt === null) noVersionAt = null;
+    return outcome;
+  }
 
   const runs = new Map<string, { cancelled: boolean }>();
 
@@ -305,6 +401,7 @@ export function createMockTransport(params: URLSearchParams): Transport {
       retort_command: `retort ${commandWords(a)}`,
       alembic_command: `alembic ${commandWords(a)}`,
       destructive_statements: destructive,
+      backup: backups.plan(c, d.tableExists),
     };
   }
   function offlineSql(a: ActionRequest): string {
@@ -327,7 +424,7 @@ export function createMockTransport(params: URLSearchParams): Transport {
   async function run(args: Record<string, unknown>): Promise<RunOutcome> {
     const a = args.action as ActionRequest;
     const runId = String(args.runId);
-    const send = (args.onEvent as MockChannel).__mockChannel as (e: ProgressEvent) => void;
+    const send = (args.onEvent as MockChannel).__mockChannel as (e: RunEvent) => void;
     const { c, d } = db();
     if (c.production && args.confirmDatabase !== c.database) {
       throw fail(
@@ -336,18 +433,26 @@ export function createMockTransport(params: URLSearchParams): Transport {
       );
     }
     const p = preview(a);
+    // The backup comes first, announced on the run's channel like the backend's.
+    const plan = backups.plan(c, d.tableExists);
+    const announced = plan.mode === 'automatic' || (plan.mode === 'optional' && a.backup === true);
+    if (announced) {
+      send({ event: 'backup_started', database: c.database ?? c.name, mode: plan.mode, tool: plan.tool });
+      await sleep(delay * 4);
+    }
+    const b0 = performance.now();
+    const taken = backups.before(c, d.rows, d.tableExists, a.backup === true, `before ${commandWords(a)}`);
+    if (announced && taken) {
+      send({ event: 'backup_finished', id: taken.id, file: taken.file, size_bytes: taken.size, duration_ms: Math.round(performance.now() - b0 + delay * 4) });
+    }
     const token = { cancelled: false };
     runs.set(runId, token);
     const t0 = performance.now();
     const startRows = [...d.rows];
     const entry = (outcome: ActivityOutcome, error: ApiError | null): ActivityEntry => ({
-      id: `a${activity.length + 1}`,
-      time: new Date().toISOString(),
-      project: projectPath,
-      connection: `${c.name} (${c.display_url})`,
-      action: p.retort_command,
+      ...logged(c, p.retort_command, startRows),
       alembic_command: p.alembic_command,
-      rows_before: startRows,
+      backup: backupRef(taken),
       rows_after: [...d.rows],
       plan: p.steps.map(({ direction, revision, from, to, message }) => ({ direction, revision, from, to, message })),
       outcome,
@@ -371,9 +476,12 @@ export function createMockTransport(params: URLSearchParams): Transport {
         send({ event: 'statement_started', step_index: i, statement_index: j, statement_count: s.statements.length, line: st.line, sql: st.sql });
         await sleep(delay);
         const failing = mode === 'fail' && s.direction === 'up' && s.revision === graph.topo.at(-1) && j === 1;
-        if (failing) {
+        const exists = noVersionAt !== null && !d.tableExists && s.direction === 'up' && i === 0 && j === 0;
+        if (failing || exists) {
           const path = scripts.get(s.revision)?.path ?? s.revision;
-          const dbMessage = 'near "WHEN": syntax error';
+          const dbMessage = exists
+            ? `table ${/CREATE TABLE (\w+)/i.exec(st.sql)?.[1] ?? 'users'} already exists`
+            : 'near "WHEN": syntax error';
           if (p.atomic) d.rows = startRows;
           const err: ApiError = {
             kind: 'migration_failed',
@@ -503,6 +611,19 @@ export function createMockTransport(params: URLSearchParams): Transport {
     return { kind: 'database', message: t.error?.message ?? 'The connection failed.', detail: t.error?.detail ?? null };
   }
 
+  function doctorDb(): DoctorDb {
+    const { c, d } = db();
+    return {
+      connectionId: c.id,
+      dialect: c.dialect,
+      rows: [...d.rows],
+      tableExists: d.tableExists,
+      schemaAt: c.id === 'project' ? noVersionAt : null,
+      user: c.user,
+      database: c.database,
+    };
+  }
+
   const extraTables = Number(params.get('tables') ?? 0);
   let lastDiff: { runId: string; diff: SchemaDiff } | null = null;
   function snapshot(): Schema {
@@ -521,7 +642,7 @@ export function createMockTransport(params: URLSearchParams): Transport {
     recent_projects: () => recent,
     open_project: ({ path }) => {
       if (path !== projectPath) {
-        throw fail('config', `No retort.toml or alembic.ini in ${String(path)}.`, 'Pick the folder that holds the project’s retort.toml or alembic.ini, or create a new project there.');
+        throw fail('config', `No retort.toml, alembic.ini or pyproject.toml with [tool.alembic] in ${String(path)}.`, 'Pick the folder that holds the project’s retort.toml, alembic.ini or pyproject.toml, or create a new project there.');
       }
       return project();
     },
@@ -597,7 +718,115 @@ export function createMockTransport(params: URLSearchParams): Transport {
       return null;
     },
     activity_list: () => [...activity].reverse(),
+    // Backups (mock/backups.ts)
+    list_backups: ({ all }) => {
+      const c = selected ? conn(selected) : null;
+      return backups.list(c, all === true, c ? dbs.get(c.id)!.tableExists : false);
+    },
+    create_backup: () => {
+      const { c, d } = db();
+      return record(
+        logged(c, 'retort backup create', d.rows),
+        () => (c.dialect === 'sqlite' && !d.tableExists ? null : backups.before(c, d.rows, d.tableExists, true, 'on request')),
+        (made) => ({ backup: backupRef(made) }),
+      );
+    },
+    restore_backup: ({ id, confirmDatabase }) => {
+      const { c, d } = db();
+      if (c.production && confirmDatabase !== c.database) {
+        throw fail('confirmation_required', `“${c.name}” is marked production: type the database name (${c.database}) to confirm.`);
+      }
+      return record(
+        logged(c, `retort backup restore ${String(id)}`, d.rows),
+        () => {
+          const outcome = backups.restore(String(id), c, d.rows);
+          d.rows = [...outcome.restored.revisions];
+          d.tableExists = true;
+          return outcome;
+        },
+        (outcome) => ({ rows_after: [...d.rows], backup: backupRef(outcome.safety_backup) }),
+      );
+    },
+    set_backup_keep: ({ keep }) => {
+      backups.setKeep(Number(keep));
+      const c = selected ? conn(selected) : null;
+      return backups.list(c, false, c ? dbs.get(c.id)!.tableExists : false);
+    },
+    // Troubleshoot (mock/doctor.ts)
+    diagnose: () => mockFindings(doctorDb(), { heads: graph.heads(), versionTable: 'alembic_version' }),
+    apply_fix: ({ fixId }) => {
+      const id = String(fixId);
+      // Logged like the backend's apply_fix, with the backup a database fix takes first (SQLite).
+      const { c, d } = db();
+      const taken = id === 'merge' || id === 'grants' ? null : backups.before(c, d.rows, d.tableExists, false, `before doctor --fix ${id}`);
+      return record(
+        logged(c, `retort doctor --fix ${id}`, d.rows),
+        () => applyFix(id),
+        (outcome) => ({ sql: outcome.ran.map((st) => `${st.replace(/;$/, '')};\n`).join(''), rows_after: [...db().d.rows], backup: backupRef(taken) }),
+      );
+    },
+    export_diagnostics: () => '/home/dev/retort-diagnostics.json',
     export_activity: () => '/home/dev/retort-activity.jsonl',
+    // Checks: round-trip test and drift (mock/safety.ts).
+    run_roundtrip_test: async (args) => {
+      const { c } = db();
+      const runId = String(args.runId);
+      const send = (args.onProgress as MockChannel).__mockChannel as (p: RoundTripProgress) => void;
+      const topo = graph.topo.map((id) => ({ revision: id, message: graph.byId.get(id)?.message ?? '' }));
+      const { events, report } = mockRoundTrip(topo, mode, c.dialect);
+      const token = { cancelled: false };
+      runs.set(runId, token);
+      const t0 = performance.now();
+      try {
+        for (const e of events) {
+          if (token.cancelled) throw fail('cancelled', 'The round-trip test was cancelled; its scratch database was discarded');
+          send(e);
+          await sleep(delay / 2);
+        }
+      } finally {
+        runs.delete(runId);
+      }
+      return { ...report, duration_ms: Math.round(performance.now() - t0) };
+    },
+    check_drift: () => {
+      const { c, d } = db();
+      if (!d.tableExists) {
+        throw fail(
+          'command',
+          'The database has no alembic_version table, so it is not known which revision its schema should match. If it was never migrated, run `retort upgrade head`; if its tables were made another way, `retort doctor` finds the revision they match and `retort stamp REV` records it.',
+        );
+      }
+      const applied = graph.ancestors(d.rows);
+      const pending = graph.topo.filter((id) => !applied.has(id));
+      return mockDrift(d.rows, pending, mode, c.dialect);
+    },
+    // Drift: autogenerate (mock/autogen.ts); the new revision joins the timeline.
+    autogenerate_revision: ({ message }) => {
+      const text = String(message ?? '').trim();
+      if (!text) throw fail('invalid_input', 'Give the new revision a message, e.g. "add nickname to users"');
+      const head = graph.heads();
+      const rows = [...db().d.rows].sort();
+      if (rows.join() !== [...head].sort().join()) {
+        throw fail(
+          'command',
+          `Target database is not up to date: it is at ${rows.join(', ') || 'base'}, the new revision would follow ${head.join(', ')}. Run \`retort upgrade head\` first (autogenerate compares the database with the complete migration history). Nothing was written.`,
+        );
+      }
+      const id = `a7${Date.now().toString(16).slice(-10)}`;
+      const result = mockAutogenerate(text, { dialect: db().c.dialect, head, projectPath, id });
+      defs.push({
+        revision: id,
+        down_revisions: head,
+        branch_labels: [],
+        depends_on: [],
+        message: text,
+        create_date: '2026-11-25 04:30:00',
+        path: result.path,
+      });
+      revisions = buildRevisions(defs);
+      graph = new MockGraph(revisions);
+      return result;
+    },
   };
 
   return {

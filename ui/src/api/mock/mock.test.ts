@@ -1,7 +1,7 @@
 // The mock backend that serves screenshots and browser work: it must follow the contract.
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../client';
-import type { ProgressEvent } from '../types';
+import type { RunEvent } from '../types';
 import { createMockTransport } from './index';
 import { bigProject } from './big';
 import { buildLayout, buildRevisions } from './graph';
@@ -62,10 +62,14 @@ describe('mock backend', () => {
     const preview = await api.previewAction(upgrade('head'));
     expect(preview.steps.map((s) => s.revision)).toEqual(['5dab6e7f8a05', '6ebc7f8a9b06', '7fcd8a9bac07']);
     expect(preview.retort_command).toBe('retort upgrade head');
-    const events: ProgressEvent[] = [];
+    const events: RunEvent[] = [];
     const outcome = await api.runAction(upgrade('head'), 'r1', null, (e) => events.push(e));
     expect(outcome.current).toEqual(['7fcd8a9bac07']);
-    expect(events[0].event).toBe('run_started');
+    // The SQLite file exists: its backup is announced before the engine's events.
+    expect(events.slice(0, 3).map((e) => e.event)).toEqual(['backup_started', 'backup_finished', 'run_started']);
+    const finished = events[1];
+    const taken = (await api.listBackups(false)).backups[0];
+    expect(finished).toMatchObject({ event: 'backup_finished', id: taken.id, file: taken.file, size_bytes: taken.size });
     expect(events.at(-1)!.event).toBe('run_finished');
     expect(events.filter((e) => e.event === 'step_finished')).toHaveLength(3);
     expect((await api.dbState()).current).toEqual(['7fcd8a9bac07']);
@@ -73,6 +77,15 @@ describe('mock backend', () => {
     expect(down.steps).toHaveLength(7);
     expect(down.destructive_statements).toBeGreaterThan(0);
     expect((await api.activityList())[0].outcome).toBe('succeeded');
+  });
+
+  it('announces no backup when there is nothing to back up yet', async () => {
+    const api = mock('mock=noversion&delay=0');
+    await api.selectConnection('project', null);
+    const events: RunEvent[] = [];
+    await api.runAction(upgrade('head'), 'r-nofile', null, (e) => events.push(e)).catch(() => null);
+    expect(events[0].event).toBe('run_started');
+    expect(events.some((e) => e.event.startsWith('backup_'))).toBe(false);
   });
 
   it('fails like the engine', async () => {
@@ -107,5 +120,35 @@ describe('mock backend', () => {
     expect(layout.lanes).toBeGreaterThan(1);
     expect(layout.edges.some((e) => e.kind === 'depends_on')).toBe(true);
     for (const e of layout.edges) expect(e.to_row).toBeGreaterThan(e.from_row);
+  });
+
+  it('logs the backup a run takes first, a restore with its safety backup, and "Back up now"', async () => {
+    const api = mock();
+    await api.selectConnection('project', null);
+    await api.runAction({ ...upgrade('head') }, 'r-backup', null, () => {});
+    const run = (await api.activityList())[0];
+    const taken = (await api.listBackups(false)).backups[0];
+    expect(taken.reason).toBe('before upgrade head');
+    expect(run.backup).toEqual({ id: taken.id, file: taken.file });
+
+    const older = (await api.listBackups(false)).backups.at(-1)!;
+    const outcome = await api.restoreBackup(older.id, null);
+    const restore = (await api.activityList())[0];
+    expect(restore.action).toBe(`retort backup restore ${older.id}`);
+    expect(restore.outcome).toBe('succeeded');
+    expect(restore.rows_before).toEqual(run.rows_after);
+    expect(restore.rows_after).toEqual(older.revisions);
+    expect(restore.backup?.id).toBe(outcome.safety_backup!.id);
+
+    await expect(api.restoreBackup('nope', null)).rejects.toMatchObject({ kind: 'command' });
+    const failed = (await api.activityList())[0];
+    expect(failed.outcome).toBe('failed');
+    expect(failed.error?.message).toMatch(/nope/);
+    expect(failed.backup).toBeNull();
+
+    const made = await api.createBackup();
+    const create = (await api.activityList())[0];
+    expect(create.action).toBe('retort backup create');
+    expect(create.backup?.id).toBe(made!.id);
   });
 });
