@@ -117,3 +117,15 @@ ensure_ui_built() {
     step "building the UI (ui/dist)"
     (cd ui && npm run build)
 }
+
+# One debug build of the workspace with its tests takes about 4 GB in target/. Says so up front
+# when the disk is short, instead of letting the linker die half-way with "No space left".
+check_disk_space() {
+    local needed_kb=$((6 * 1024 * 1024)) target_dir=${CARGO_TARGET_DIR:-target} available_kb
+    mkdir -p "$target_dir"
+    available_kb=$(df -Pk "$target_dir" | awk 'NR == 2 { print $4 }')
+    if [ "${available_kb:-0}" -lt "$needed_kb" ]; then
+        echo "warning: only $((available_kb / 1024)) MB free for $target_dir; a full build needs about 6 GB." >&2
+        echo "         Free space (for example 'cargo clean' in other checkouts) if the build fails." >&2
+    fi
+}

@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
+check_disk_space
 ensure_system_packages
 ensure_rust_components
 ensure_database_servers
