@@ -3,18 +3,25 @@
 //! a revision's schema change, downgrade base, a failing revision, troubleshooting (a version
 //! table dropped behind the app's back, fixed from the failed action), the safety net (drift from
 //! a column added by hand, the round-trip test, autogenerate) and backups (downgrade base, then
-//! restore), reading the database file directly after each step.
+//! restore), reading the database file directly after each step. Then the same app on a fresh
+//! PostgreSQL database, opened through a `DATABASE_URL` with a password that must never leak.
 //!
 //! Needs the app binary (`cargo build -p retort-app`), tauri-driver, WebKitWebDriver and Xvfb;
 //! scripts/test.sh provides all of them. Screenshots and logs: `target/e2e-screenshots/`.
 
+use std::collections::BTreeSet;
 use std::ffi::OsString;
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
+
+use retort_core::Dialect;
+use retort_testkit::TestDb;
 
 use retort_e2e::{
     copy_project, execute_sql, fail, query_texts, read_scripts, repo_root, target_dir, testid,
-    tools_or_skip, App, DbSnapshot, Result, Screenshots, ScriptHeader, TauriDriver, Xvfb,
-    START_TIMEOUT, UI_TIMEOUT,
+    tools_or_skip, ActionResult, App, DbSnapshot, Result, Screenshots, ScriptHeader, TauriDriver,
+    Tools, Xvfb, START_TIMEOUT, UI_TIMEOUT,
 };
 
 const VERSION_TABLE: &str = "alembic_version";
@@ -134,11 +141,22 @@ fn check(condition: bool, message: impl FnOnce() -> String) -> Result<()> {
     }
 }
 
-async fn scenario(app: &mut App, setup: &Setup) -> Result<()> {
-    let (base, head) = (setup.base.as_str(), setup.head.as_str());
-    let count = setup.scripts.len();
+/// Runs an action through its dialog (preview, confirm, run) and fails unless it succeeded.
+async fn run_ok(app: &mut App, button: &str, name: &str) -> Result<ActionResult> {
+    let result = app.run_action(button, name).await?;
+    succeeded(name, result)
+}
 
-    // 1. The timeline shows every revision, all pending on the empty database.
+fn succeeded(name: &str, result: ActionResult) -> Result<ActionResult> {
+    check(result.outcome == "succeeded", || {
+        format!("{name}: {}: {}", result.outcome, result.text)
+    })?;
+    Ok(result)
+}
+
+/// The first window on an empty database: every revision listed and pending, no position.
+async fn wait_fresh_timeline(app: &App, setup: &Setup) -> Result<()> {
+    let count = setup.scripts.len();
     app.wait_js(
         &format!("the timeline to show {count} revisions"),
         START_TIMEOUT,
@@ -149,7 +167,50 @@ async fn scenario(app: &mut App, setup: &Setup) -> Result<()> {
     .await?;
     app.wait_timeline("every revision pending", &setup.states("pending", &[]))
         .await?;
-    app.wait_status_position("").await?;
+    app.wait_status_position("").await
+}
+
+/// The timeline and the status bar with every revision applied and the head current.
+async fn wait_at_head(app: &App, setup: &Setup) -> Result<()> {
+    let head = setup.head.as_str();
+    app.wait_timeline(
+        "every revision applied, the head current",
+        &setup.states("applied", &[(head, "current")]),
+    )
+    .await?;
+    app.wait_status_position(head).await
+}
+
+/// Clicks Restore… on backup `id` in the Backups tab; returns the confirmation's question.
+async fn ask_restore(app: &App, id: &str) -> Result<String> {
+    app.click_css(&format!(
+        "[data-testid=\"backup-row\"][data-id={}] [data-testid=\"backup-restore\"]",
+        json_str(id)
+    ))
+    .await?;
+    app.text_of("restore-question").await
+}
+
+/// Confirms the open restore question and waits until the restore has finished.
+async fn confirm_restore(app: &App) -> Result<()> {
+    app.click_testid("restore-confirm").await?;
+    let error = app
+        .wait_js(
+            "the restore to finish",
+            START_TIMEOUT,
+            "const e = document.querySelector('[data-testid=\"restore-error\"]'); \
+             if (e !== null) return e.innerText; \
+             return document.querySelector('[data-testid=\"restore-question\"]') === null ? '' : null;",
+        )
+        .await?;
+    check(error == "", || format!("the restore failed: {error}"))
+}
+
+async fn scenario(app: &mut App, setup: &Setup) -> Result<()> {
+    let (base, head) = (setup.base.as_str(), setup.head.as_str());
+
+    // 1. The timeline shows every revision, all pending on the empty database.
+    wait_fresh_timeline(app, setup).await?;
     app.screenshot("timeline").await?;
     let empty = setup.db().await?;
     check(empty.versions.is_empty(), || {
@@ -177,10 +238,7 @@ async fn scenario(app: &mut App, setup: &Setup) -> Result<()> {
     )?;
 
     // 3. Upgrade +1: the base revision is applied, in the version table and on the timeline.
-    let result = app.run_action("upgrade-next", "upgrade-next").await?;
-    check(result.outcome == "succeeded", || {
-        format!("upgrade +1: {}: {}", result.outcome, result.text)
-    })?;
+    run_ok(app, "upgrade-next", "upgrade-next").await?;
     let db = setup.db().await?;
     check(db.versions == [base], || {
         format!("after upgrade +1 the version table should hold {base}: {db:?}")
@@ -194,10 +252,7 @@ async fn scenario(app: &mut App, setup: &Setup) -> Result<()> {
     app.screenshot("after-upgrade-next").await?;
 
     // 4. Upgrade head: everything applied, the head current.
-    let result = app.run_action("upgrade-head", "upgrade-head").await?;
-    check(result.outcome == "succeeded", || {
-        format!("upgrade head: {}: {}", result.outcome, result.text)
-    })?;
+    run_ok(app, "upgrade-head", "upgrade-head").await?;
     let at_head = setup.db().await?;
     check(at_head.versions == [head], || {
         format!("after upgrade head the version table should hold {head}: {at_head:?}")
@@ -205,12 +260,7 @@ async fn scenario(app: &mut App, setup: &Setup) -> Result<()> {
     check(at_head.tables.len() > 1, || {
         format!("upgrade head created no tables: {at_head:?}")
     })?;
-    app.wait_timeline(
-        "every revision applied, the head current",
-        &setup.states("applied", &[(head, "current")]),
-    )
-    .await?;
-    app.wait_status_position(head).await?;
+    wait_at_head(app, setup).await?;
     app.screenshot("after-upgrade-head").await?;
 
     // 4b. The Schema tab shows the demo's tables, and tasks' foreign key to projects.
@@ -238,10 +288,7 @@ async fn scenario(app: &mut App, setup: &Setup) -> Result<()> {
     })?;
 
     // 5. Downgrade base: nothing left but the (empty) version table.
-    let result = app.run_action("downgrade-base", "downgrade-base").await?;
-    check(result.outcome == "succeeded", || {
-        format!("downgrade base: {}: {}", result.outcome, result.text)
-    })?;
+    run_ok(app, "downgrade-base", "downgrade-base").await?;
     let at_base = setup.db().await?;
     let only_version_table = at_base.objects.iter().all(|o| o == "table alembic_version")
         && at_base.tables.contains(VERSION_TABLE)
@@ -329,10 +376,7 @@ async fn troubleshoot(app: &mut App, setup: &Setup) -> Result<()> {
     app.click_button_labelled("Open folder").await?;
     app.wait_timeline("the broken revision gone", &setup.states("pending", &[]))
         .await?;
-    let result = app.run_action("upgrade-head", "doctor-setup").await?;
-    check(result.outcome == "succeeded", || {
-        format!("upgrade head: {}: {}", result.outcome, result.text)
-    })?;
+    run_ok(app, "upgrade-head", "doctor-setup").await?;
     let at_head = setup.db().await?;
     drop_version_table(&setup.db).await?;
     let stripped = setup.db().await?;
@@ -635,12 +679,7 @@ async fn backups(app: &mut App, setup: &Setup, head: &str) -> Result<()> {
 
     // Downgrade base: the preview says the file is backed up first.
     app.click_button_labelled("Timeline").await?;
-    let result = app
-        .run_action("downgrade-base", "backups-downgrade")
-        .await?;
-    check(result.outcome == "succeeded", || {
-        format!("downgrade base: {}: {}", result.outcome, result.text)
-    })?;
+    let result = run_ok(app, "downgrade-base", "backups-downgrade").await?;
     let db_name = setup
         .db
         .file_name()
@@ -663,32 +702,12 @@ async fn backups(app: &mut App, setup: &Setup, head: &str) -> Result<()> {
     app.wait_status_position("").await?;
 
     // Restore the newest "before downgrade" backup.
-    app.click_testid("view-backups").await?;
-    app.wait_for_testid("backups-view", UI_TIMEOUT).await?;
-    app.wait_js(
-        "the downgrade's backup in the list",
-        UI_TIMEOUT,
-        "const r = document.querySelector('[data-testid=\"backup-row\"]'); \
-         return r !== null && r.innerText.includes('before downgrade');",
-    )
-    .await?;
-    let rows = backup_rows(app).await?;
-    let Some((id, _)) = rows
-        .iter()
-        .find(|(_, text)| text.contains("before downgrade"))
-    else {
-        return fail(format!("no backup taken before the downgrade: {rows:?}"));
-    };
+    let id = &newest_backup_before_downgrade(app).await?;
     check(id.ends_with(head), || {
         format!("the newest backup before the downgrade should be at {head}: {id}")
     })?;
     app.screenshot("backups-list").await?;
-    app.click_css(&format!(
-        "[data-testid=\"backup-row\"][data-id={}] [data-testid=\"backup-restore\"]",
-        json_str(id)
-    ))
-    .await?;
-    let question = app.text_of("restore-question").await?;
+    let question = ask_restore(app, id).await?;
     app.screenshot("backups-restore-confirm").await?;
     check(
         question.contains(&db_name) && question.contains(head),
@@ -697,17 +716,7 @@ async fn backups(app: &mut App, setup: &Setup, head: &str) -> Result<()> {
     check(setup.db().await? == at_base, || {
         "asking for confirmation changed the database".to_string()
     })?;
-    app.click_testid("restore-confirm").await?;
-    let error = app
-        .wait_js(
-            "the restore to finish",
-            START_TIMEOUT,
-            "const e = document.querySelector('[data-testid=\"restore-error\"]'); \
-             if (e !== null) return e.innerText; \
-             return document.querySelector('[data-testid=\"restore-question\"]') === null ? '' : null;",
-        )
-        .await?;
-    check(error == "", || format!("the restore failed: {error}"))?;
+    confirm_restore(app).await?;
     let restored = setup.db().await?;
     check(restored == before, || {
         format!("the restore should bring back\n  {before:?}\n  got {restored:?}")
@@ -727,6 +736,27 @@ async fn backups(app: &mut App, setup: &Setup, head: &str) -> Result<()> {
     app.screenshot("backups-restored").await?;
     app.click_button_labelled("Timeline").await?;
     Ok(())
+}
+
+/// Opens the Backups tab and returns the id of the newest backup taken before a downgrade.
+async fn newest_backup_before_downgrade(app: &App) -> Result<String> {
+    app.click_testid("view-backups").await?;
+    app.wait_for_testid("backups-view", UI_TIMEOUT).await?;
+    app.wait_js(
+        "the downgrade's backup in the list",
+        UI_TIMEOUT,
+        "const r = document.querySelector('[data-testid=\"backup-row\"]'); \
+         return r !== null && r.innerText.includes('before downgrade');",
+    )
+    .await?;
+    let rows = backup_rows(app).await?;
+    match rows
+        .into_iter()
+        .find(|(_, text)| text.contains("before downgrade"))
+    {
+        Some((id, _)) => Ok(id),
+        None => fail("no backup taken before the downgrade"),
+    }
 }
 
 /// The Backups list: (id, text) of each row, newest first.
@@ -794,38 +824,76 @@ fn json_str(text: &str) -> String {
     serde_json::Value::String(text.to_string()).to_string()
 }
 
-#[test]
-fn desktop_app_end_to_end() {
-    let Some(tools) = tools_or_skip("desktop_app_end_to_end") else {
+/// One app at a time: two WebKit sessions on two cores make every timeout a coin toss.
+static ONE_APP_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Runs `scenario` with the tools (or skips, see `tools_or_skip`), one app at a time, with its
+/// screenshots in `shots_dir`; a failure panics with where they are.
+fn end_to_end(test: &str, shots_dir: PathBuf, scenario: fn(&Tools, &Path) -> Result<()>) {
+    let Some(tools) = tools_or_skip(test) else {
         return;
     };
-    let shots_dir = target_dir().join("e2e-screenshots");
-    let outcome = run(&tools, &shots_dir);
-    match outcome {
+    let _one = ONE_APP_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    match scenario(&tools, &shots_dir) {
         Ok(()) => println!("screenshots and logs: {}", shots_dir.display()),
         Err(e) => panic!("{e}\n(screenshots and logs: {})", shots_dir.display()),
     }
 }
 
-fn run(tools: &retort_e2e::Tools, shots_dir: &Path) -> Result<()> {
+#[test]
+fn desktop_app_end_to_end() {
+    end_to_end(
+        "desktop_app_end_to_end",
+        target_dir().join("e2e-screenshots"),
+        run,
+    );
+}
+
+fn run(tools: &Tools, shots_dir: &Path) -> Result<()> {
     let work = tempfile::Builder::new().prefix("retort-e2e-").tempdir()?;
     let project = work.path().join("project");
     copy_project(&repo_root().join("migrations"), &project)?;
-    let data_dir = work.path().join("data");
     let db = work.path().join("e2e.db");
     let setup = Setup::new(project.clone(), db.clone())?;
+    let database_url = format!("sqlite:///{}", db.display());
+    drive(
+        tools,
+        shots_dir,
+        work.path(),
+        &project,
+        &database_url,
+        move |app| Box::pin(async move { scenario(app, &setup).await }),
+    )
+}
 
+/// Launches the app on `project` and `database_url` (as `DATABASE_URL`) under a private Xvfb,
+/// runs `scenario` against it, and quits it; a failure comes with a screenshot and the end of
+/// tauri-driver's log (the app's stderr).
+fn drive<F>(
+    tools: &Tools,
+    shots_dir: &Path,
+    work: &Path,
+    project: &Path,
+    database_url: &str,
+    scenario: F,
+) -> Result<()>
+where
+    F: for<'a> FnOnce(&'a mut App) -> Pin<Box<dyn Future<Output = Result<()>> + 'a>>,
+{
+    let data_dir = work.join("data");
     let shots = Screenshots::fresh(shots_dir.to_path_buf())?;
     let xvfb = Xvfb::start(&tools.xvfb, shots.dir())?;
-    let xdg = |name: &str| -> OsString { work.path().join("xdg").join(name).into_os_string() };
+    let xdg = |name: &str| -> OsString { work.join("xdg").join(name).into_os_string() };
     let env: Vec<(&str, OsString)> = vec![
         ("DISPLAY", xvfb.display().into()),
         ("GDK_BACKEND", "x11".into()),
         // No accessibility bus under Xvfb: without this GTK waits for it.
         ("NO_AT_BRIDGE", "1".into()),
-        ("RETORT_DEMO_PROJECT", project.clone().into_os_string()),
+        ("RETORT_DEMO_PROJECT", project.as_os_str().to_owned()),
         ("RETORT_DATA_DIR", data_dir.into_os_string()),
-        ("RETORT_TEST_PICK_FOLDER", project.clone().into_os_string()),
+        ("RETORT_TEST_PICK_FOLDER", project.as_os_str().to_owned()),
         // "Export diagnostics…" writes next to the project folder.
         (
             "RETORT_TEST_SAVE_FILE",
@@ -834,7 +902,7 @@ fn run(tools: &retort_e2e::Tools, shots_dir: &Path) -> Result<()> {
         ("RETORT_NO_KEYCHAIN", "1".into()),
         // The app logs to stderr, which lands in tauri-driver.log: plain text there.
         ("NO_COLOR", "1".into()),
-        ("DATABASE_URL", format!("sqlite:///{}", db.display()).into()),
+        ("DATABASE_URL", database_url.into()),
         // The webview's own storage, off the user's profile.
         ("XDG_DATA_HOME", xdg("data")),
         ("XDG_CONFIG_HOME", xdg("config")),
@@ -848,7 +916,7 @@ fn run(tools: &retort_e2e::Tools, shots_dir: &Path) -> Result<()> {
         .build()?;
     let result = runtime.block_on(async {
         let mut app = App::launch(&driver, &tools.app, shots).await?;
-        let result = scenario(&mut app, &setup).await;
+        let result = scenario(&mut app).await;
         if result.is_err() {
             let _ = app.screenshot("failure").await;
         }
@@ -867,4 +935,279 @@ fn run(tools: &retort_e2e::Tools, shots_dir: &Path) -> Result<()> {
         )
         .into()
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The same app on PostgreSQL
+
+/// A password in the connection URL. The local server trusts every connection, so it is never
+/// asked for; it must still never reach the screen, the webview's storage or a log.
+const PG_SECRET: &str = "e2e-Secret-pw-4711";
+
+/// The app on a fresh PostgreSQL database (`RETORT_TEST_POSTGRES_URL`, §7 of DESIGN.md), opened
+/// through `DATABASE_URL` with a password in it: the timeline, upgrade head, the Schema tab, the
+/// Troubleshoot checks, downgrade −1, downgrade base with a pg_dump first, restoring that dump
+/// from the Backups tab; the database is read after every step, and no file the run wrote (the
+/// app's log, its data folder, the webview's storage) nor the page holds the password.
+#[test]
+fn desktop_app_on_postgresql() {
+    end_to_end(
+        "desktop_app_on_postgresql",
+        target_dir().join("e2e-screenshots").join("postgresql"),
+        run_postgresql,
+    );
+}
+
+fn run_postgresql(tools: &Tools, shots_dir: &Path) -> Result<()> {
+    let server = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let Some(test_db) = server.block_on(TestDb::new(
+        Dialect::Postgresql,
+        "desktop_app_on_postgresql",
+    )) else {
+        return Ok(());
+    };
+    drop(server);
+    let work = tempfile::Builder::new()
+        .prefix("retort-e2e-pg-")
+        .tempdir()?;
+    let project = work.path().join("project");
+    copy_project(&repo_root().join("migrations"), &project)?;
+    let setup = Setup::new(project.clone(), work.path().join("unused.db"))?;
+    let plain_url = test_db.url.connect_url().to_string();
+    let mut with_secret = url::Url::parse(&plain_url)?;
+    with_secret
+        .set_password(Some(PG_SECRET))
+        .map_err(|()| "the test server URL cannot carry a password")?;
+    let pg = PgDb {
+        url: plain_url,
+        name: with_secret.path().trim_start_matches('/').to_string(),
+    };
+    drive(
+        tools,
+        shots_dir,
+        work.path(),
+        &project,
+        with_secret.as_str(),
+        move |app| Box::pin(async move { postgresql_scenario(app, &setup, &pg).await }),
+    )?;
+    // After the app quit: everything it wrote, and the driver's log with the app's stderr.
+    let mut leaks = files_containing(work.path(), PG_SECRET)?;
+    leaks.extend(files_containing(shots_dir, PG_SECRET)?);
+    check(leaks.is_empty(), || {
+        format!("the password reached these files: {leaks:?}")
+    })?;
+    drop(test_db);
+    Ok(())
+}
+
+/// The PostgreSQL test database, read directly (without the password).
+struct PgDb {
+    url: String,
+    name: String,
+}
+
+impl PgDb {
+    /// The version rows and the tables of `public`.
+    async fn snapshot(&self) -> Result<(Vec<String>, BTreeSet<String>)> {
+        use sqlx::{Connection, Row};
+        let mut conn = sqlx::PgConnection::connect(&self.url).await?;
+        let tables: BTreeSet<String> = sqlx::query(
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+        )
+        .fetch_all(&mut conn)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<String, _>(0))
+        .collect::<std::result::Result<_, _>>()?;
+        let versions = if tables.contains(VERSION_TABLE) {
+            sqlx::query("SELECT version_num::text FROM alembic_version ORDER BY version_num")
+                .fetch_all(&mut conn)
+                .await?
+                .iter()
+                .map(|row| row.try_get::<String, _>(0))
+                .collect::<std::result::Result<_, _>>()?
+        } else {
+            Vec::new()
+        };
+        conn.close().await?;
+        Ok((versions, tables))
+    }
+
+    async fn execute(&self, sql: &str) -> Result<()> {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&self.url).await?;
+        sqlx::raw_sql(sql).execute(&mut conn).await?;
+        conn.close().await?;
+        Ok(())
+    }
+
+    async fn display_name(&self, id: i32) -> Result<Option<String>> {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&self.url).await?;
+        let display_name = sqlx::query_scalar("SELECT display_name::text FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut conn)
+            .await?;
+        conn.close().await?;
+        Ok(display_name)
+    }
+}
+
+async fn postgresql_scenario(app: &mut App, setup: &Setup, pg: &PgDb) -> Result<()> {
+    let head = setup.head.as_str();
+
+    // 1. The timeline on the empty database; the header names PostgreSQL.
+    wait_fresh_timeline(app, setup).await?;
+    let header = app.text_of("connection-picker").await?;
+    check(header.contains("PostgreSQL"), || {
+        format!("the connection picker should say PostgreSQL: {header:?}")
+    })?;
+    app.screenshot("pg-timeline").await?;
+    no_secret_on_screen(app).await?;
+
+    // 2. Upgrade head: the preview offers pg_dump (or says there is no undo); the revisions run.
+    let result = run_ok(app, "upgrade-head", "pg-upgrade-head").await?;
+    check(result.backup_mode != "automatic", || {
+        format!(
+            "PostgreSQL has no automatic file copy; the preview said {:?}",
+            result.backup
+        )
+    })?;
+    let (versions, tables) = pg.snapshot().await?;
+    check(versions == [head], || {
+        format!("after upgrade head alembic_version should hold {head}: {versions:?}")
+    })?;
+    check(DEMO_TABLES.iter().all(|t| tables.contains(*t)), || {
+        format!("upgrade head should create {DEMO_TABLES:?}: {tables:?}")
+    })?;
+    wait_at_head(app, setup).await?;
+
+    // 3. The Schema tab reads PostgreSQL's catalog.
+    schema_view(app).await?;
+
+    // 4. Troubleshoot: the superuser passes the privilege check; nothing is an error.
+    app.click_testid("view-troubleshoot").await?;
+    app.wait_for_testid("troubleshoot-view", UI_TIMEOUT).await?;
+    let findings = app
+        .wait_js(
+            "the checks to finish",
+            START_TIMEOUT,
+            "const f = [...document.querySelectorAll('[data-testid=\"finding\"]')]; \
+             return f.length === 0 ? null : f.map(e => [e.dataset.check, e.dataset.severity]);",
+        )
+        .await?;
+    let findings: Vec<(String, String)> = serde_json::from_value(findings)?;
+    app.screenshot("pg-troubleshoot").await?;
+    check(
+        findings
+            .iter()
+            .any(|(check, severity)| check == "postgres_privileges" && severity == "ok"),
+        || format!("the privilege check should pass for the superuser: {findings:?}"),
+    )?;
+    check(
+        findings.iter().all(|(_, severity)| severity != "error"),
+        || format!("a healthy database should have no errors: {findings:?}"),
+    )?;
+    app.click_button_labelled("Timeline").await?;
+    app.wait_for_testid("upgrade-head", UI_TIMEOUT).await?;
+
+    // 5. Downgrade −1: the head's parent is current.
+    let parent = setup
+        .scripts
+        .iter()
+        .find(|s| s.id == head)
+        .and_then(|s| s.parents.first().cloned())
+        .ok_or("the head has no parent")?;
+    run_ok(app, "downgrade-prev", "pg-downgrade-prev").await?;
+    let (versions, _) = pg.snapshot().await?;
+    check(versions == [parent.clone()], || {
+        format!("after downgrade -1 alembic_version should hold {parent}: {versions:?}")
+    })?;
+    app.wait_status_position(&parent).await?;
+    run_ok(app, "upgrade-head", "pg-upgrade-again").await?;
+
+    // 6. Downgrade base with "Dump with pg_dump before running" ticked, then restore the dump.
+    pg.execute(
+        "INSERT INTO users (id, email, display_name) VALUES (4242, 'e2e@example.com', 'restored')",
+    )
+    .await?;
+    app.click_testid("downgrade-base").await?;
+    let dump = app.wait_for_testid("preview-dump", UI_TIMEOUT).await?;
+    dump.click().await?;
+    let result = succeeded(
+        "pg-downgrade-base",
+        app.finish_action("pg-downgrade-base").await?,
+    )?;
+    check(result.backup.contains("pg_dump"), || {
+        format!("the preview should offer pg_dump: {:?}", result.backup)
+    })?;
+    let (versions, tables) = pg.snapshot().await?;
+    check(versions.is_empty() && !tables.contains("users"), || {
+        format!("downgrade base should leave nothing: {versions:?} {tables:?}")
+    })?;
+    app.wait_status_position("").await?;
+
+    let id = &newest_backup_before_downgrade(app).await?;
+    check(id.ends_with(head), || {
+        format!("the dump before the downgrade should be at {head}: {id}")
+    })?;
+    app.screenshot("pg-backups").await?;
+    let question = ask_restore(app, id).await?;
+    check(question.contains(&pg.name), || {
+        format!("the confirmation should name {}: {question}", pg.name)
+    })?;
+    confirm_restore(app).await?;
+    let (versions, tables) = pg.snapshot().await?;
+    check(
+        versions == [head] && DEMO_TABLES.iter().all(|t| tables.contains(*t)),
+        || format!("the restore should bring back {head} and the tables: {versions:?} {tables:?}"),
+    )?;
+    let display_name = pg.display_name(4242).await?;
+    check(display_name.as_deref() == Some("restored"), || {
+        format!("the row inserted before the downgrade should be back: {display_name:?}")
+    })?;
+    app.wait_status_position(head).await?;
+    app.screenshot("pg-restored").await?;
+    no_secret_on_screen(app).await?;
+    Ok(())
+}
+
+async fn no_secret_on_screen(app: &App) -> Result<()> {
+    let html = app
+        .js("return document.documentElement.outerHTML;", vec![])
+        .await?;
+    check(!html.to_string().contains(PG_SECRET), || {
+        "the password is on the page".to_string()
+    })
+}
+
+/// Files under `dir` (recursively) whose bytes contain `needle`.
+fn files_containing(dir: &Path, needle: &str) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    if !dir.exists() {
+        return Ok(found);
+    }
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                pending.push(path);
+            } else if kind.is_file() {
+                let bytes = std::fs::read(&path)?;
+                if bytes
+                    .windows(needle.len())
+                    .any(|window| window == needle.as_bytes())
+                {
+                    found.push(path);
+                }
+            }
+        }
+    }
+    Ok(found)
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionView } from '../api';
-import { connectionInput, defaultPort, formFromView, validateForm } from './connection';
+import { connectionInput, connectionLabel, defaultPort, formFromView, validateForm } from './connection';
 
 const view: ConnectionView = {
   id: 'saved-1', name: 'staging', source: 'saved', dialect: 'postgresql', display_url: 'postgresql://deploy:***@db:5432/app',
@@ -45,5 +45,25 @@ describe('connection form', () => {
   it('sends only the file for SQLite', () => {
     const f = { ...formFromView(view), dialect: 'sqlite' as const, sqlite_path: ' /tmp/a.db ', password: 'x' };
     expect(connectionInput(f, null, true)).toMatchObject({ host: null, port: null, database: null, user: null, password: null, sqlite_path: '/tmp/a.db' });
+  });
+});
+
+describe('connectionLabel', () => {
+  it('names a saved connection as the user did', () => {
+    expect(connectionLabel(view)).toEqual({ name: 'staging', via: null });
+  });
+  it('names DATABASE_URL and the project URL by their database', () => {
+    const env: ConnectionView = { ...view, id: 'env', name: 'DATABASE_URL', source: 'env', database: 'shop_dev' };
+    expect(connectionLabel(env)).toEqual({ name: 'shop_dev', via: 'DATABASE_URL' });
+    const project: ConnectionView = { ...view, id: 'project', name: 'Project default', source: 'project', dialect: 'sqlite', database: 'nexus.db' };
+    expect(connectionLabel(project)).toEqual({ name: 'nexus.db', via: 'Project default' });
+  });
+  it('does not repeat a name that already is the database', () => {
+    const env: ConnectionView = { ...view, id: 'project', name: 'nexus.db', source: 'project', database: 'nexus.db' };
+    expect(connectionLabel(env)).toEqual({ name: 'nexus.db', via: null });
+  });
+  it('falls back to the source when the URL names no database', () => {
+    const env: ConnectionView = { ...view, id: 'env', name: 'DATABASE_URL', source: 'env', database: null };
+    expect(connectionLabel(env)).toEqual({ name: 'DATABASE_URL', via: null });
   });
 });

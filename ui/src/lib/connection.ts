@@ -80,3 +80,19 @@ export function connectionInput(f: ConnectionForm, id: string | null, keychain: 
     production: f.production,
   };
 }
+
+/**
+ * What the header and status bar call the selected connection: a saved connection by the name
+ * the user gave it; `DATABASE_URL` and the project's URL by the database they point at (the
+ * source is only where the URL came from), with the source alongside.
+ */
+export function connectionLabel(v: ConnectionView): { name: string; via: string | null } {
+  if (v.source === 'saved' || !v.database || v.database === v.name) return { name: v.name, via: null };
+  return { name: v.database, via: v.name };
+}
+
+/** The same in one line of text: `shop_dev via DATABASE_URL`, `staging`. */
+export function connectionTitle(v: ConnectionView): string {
+  const { name, via } = connectionLabel(v);
+  return via ? `${name} via ${via}` : name;
+}
