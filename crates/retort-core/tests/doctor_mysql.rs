@@ -48,16 +48,17 @@ fn finding<'a>(findings: &'a [Finding], check: &str) -> &'a Finding {
         .unwrap_or_else(|| panic!("no {check} finding in {findings:#?}"))
 }
 
-/// Drops the test account when the test ends, also on panic.
+/// Drops the test account (or role: `kind`) when the test ends, also on panic.
 struct UserGuard {
     admin_url: String,
     account: String,
+    kind: &'static str,
 }
 
 impl Drop for UserGuard {
     fn drop(&mut self) {
         let admin_url = self.admin_url.clone();
-        let sql = format!("DROP USER IF EXISTS {}", self.account);
+        let sql = format!("DROP {} IF EXISTS {}", self.kind, self.account);
         let cleanup = std::thread::spawn(move || {
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -69,6 +70,14 @@ impl Drop for UserGuard {
             panic!("could not drop the test user");
         }
     }
+}
+
+/// The admin URL with `user` (no password) instead of the administrator.
+fn url_as(admin_url: &str, user: &str, dir: &Path) -> DatabaseUrl {
+    let mut user_url = url::Url::parse(admin_url).unwrap();
+    user_url.set_username(user).unwrap();
+    user_url.set_password(None).unwrap();
+    DatabaseUrl::parse(user_url.as_str(), dir).unwrap()
 }
 
 const MIDDLE: &str = "4c9a5d6e7f04";
@@ -98,6 +107,7 @@ async fn mariadb_user_without_alter_gets_the_grant_it_needs() {
     let _guard = UserGuard {
         admin_url: admin_url.clone(),
         account: account.clone(),
+        kind: "USER",
     };
     admin_execute(
         Dialect::Mysql,
@@ -108,10 +118,7 @@ async fn mariadb_user_without_alter_gets_the_grant_it_needs() {
         ),
     )
     .await;
-    let mut user_url = url::Url::parse(&admin_url).unwrap();
-    user_url.set_username(&user).unwrap();
-    user_url.set_password(None).unwrap();
-    let user_db = DatabaseUrl::parse(user_url.as_str(), db.dir()).unwrap();
+    let user_db = url_as(&admin_url, &user, db.dir());
 
     // Before the upgrade: the finding already names ALTER (7fcd8a9bac07 alters tasks).
     let findings = doctor::diagnose(&ws, &user_db).await.expect("diagnose");
@@ -182,6 +189,7 @@ async fn mariadb_user_who_cannot_read_the_version_table() {
     let _guard = UserGuard {
         admin_url: admin_url.clone(),
         account: account.clone(),
+        kind: "USER",
     };
     admin_execute(
         Dialect::Mysql,
@@ -484,4 +492,79 @@ fn rand_suffix() -> u64 {
             .as_nanos(),
     );
     hasher.finish()
+}
+
+/// Privileges through a role count only while the role is active: granted but not the default
+/// role, the finding names the role and the `SET DEFAULT ROLE` that would activate it; once an
+/// administrator runs it, the check passes and `upgrade head` succeeds as the account.
+#[tokio::test]
+async fn mariadb_privileges_through_a_default_role() {
+    let Some(db) = TestDb::new(Dialect::Mysql, "mysql_privileges_role").await else {
+        return;
+    };
+    let ws = demo_copy(db.dir());
+    let admin_url = db.url.connect_url().to_string();
+    let database = db.url.database_name().expect("database name");
+    let suffix = format!("{:016x}", rand_suffix());
+    let (user, role) = (format!("retort_t_{suffix}"), format!("retort_r_{suffix}"));
+    let account = format!("'{user}'@'%'");
+    let _user_guard = UserGuard {
+        admin_url: admin_url.clone(),
+        account: account.clone(),
+        kind: "USER",
+    };
+    let _role_guard = UserGuard {
+        admin_url: admin_url.clone(),
+        account: format!("'{role}'"),
+        kind: "ROLE",
+    };
+    admin_execute(
+        Dialect::Mysql,
+        &admin_url,
+        &format!(
+            "CREATE USER {account}; CREATE ROLE {role}; \
+             GRANT SELECT, INSERT, UPDATE, DELETE ON `{database}`.* TO {account}; \
+             GRANT CREATE, ALTER, DROP, INDEX, REFERENCES, TRIGGER ON `{database}`.* TO {role}; \
+             GRANT {role} TO {account}"
+        ),
+    )
+    .await;
+    let user_db = url_as(&admin_url, &user, db.dir());
+
+    // Granted, not active: the role's privileges do not count.
+    let findings = doctor::diagnose(&ws, &user_db).await.expect("diagnose");
+    let found = finding(&findings, "mysql_privileges");
+    assert_eq!(found.severity, Severity::Problem, "{found:#?}");
+    let set_default = format!("SET DEFAULT ROLE `{role}` FOR {account};");
+    assert!(
+        found.details.iter().any(
+            |d| d.contains(&format!("Role {role} is granted but not active"))
+                && d.ends_with(&set_default)
+        ),
+        "{found:#?}"
+    );
+    // The direct GRANT stays the fix; the role is the alternative in the details.
+    assert_eq!(
+        found.fixes[0].sql_preview,
+        [format!(
+            "GRANT CREATE, REFERENCES, INDEX, ALTER ON `{database}`.* TO {account};"
+        )],
+        "{found:#?}"
+    );
+
+    // The administrator activates the role instead of granting to the account.
+    admin_execute(Dialect::Mysql, &admin_url, &set_default).await;
+    let findings = doctor::diagnose(&ws, &user_db).await.expect("diagnose");
+    let found = finding(&findings, "mysql_privileges");
+    assert_eq!(found.severity, Severity::Ok, "{found:#?}");
+    assert!(
+        found.details.iter().any(
+            |d| d.starts_with(&format!("Has through role {role}: GRANT")) && d.contains("ALTER")
+        ),
+        "{found:#?}"
+    );
+    upgrade(&ws, &user_db, "head")
+        .await
+        .expect("upgrade head through the role");
+    assert_eq!(ws.current(&user_db).await.unwrap().current, [HEAD]);
 }

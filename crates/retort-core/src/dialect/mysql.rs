@@ -20,6 +20,25 @@ pub const CURRENT_ACCOUNT: &str = "SELECT CURRENT_USER(), DATABASE()";
 /// The grants of the account the server matched (one `GRANT ... ON ... TO ...` per row).
 pub const SHOW_GRANTS: &str = "SHOW GRANTS FOR CURRENT_USER()";
 
+/// The roles active in this session: MariaDB answers one name or NULL, MySQL 8 a comma-separated
+/// list of `` `role`@`host` `` or `NONE`.
+pub const CURRENT_ROLE: &str = "SELECT CURRENT_ROLE()";
+
+/// The server's version string ("10.11.6-MariaDB-…" on MariaDB).
+pub const VERSION: &str = "SELECT VERSION()";
+
+/// The grants of an active role, named as `SHOW GRANTS` printed it (already quoted).
+pub fn show_grants_for(role: &str) -> String {
+    format!("SHOW GRANTS FOR {role}")
+}
+
+/// Makes `role` (quoted as `SHOW GRANTS` printed it) active at every sign-in of `account`.
+/// MariaDB and MySQL 8 differ in one word.
+pub fn set_default_role(role: &str, account: &str, mariadb: bool) -> String {
+    let preposition = if mariadb { "FOR" } else { "TO" };
+    format!("SET DEFAULT ROLE {role} {preposition} {account};")
+}
+
 /// The doctor's undo of a half-applied revision: the inverse of one applied statement, names
 /// as the script wrote them.
 pub fn drop_table(table: &str) -> String {

@@ -279,10 +279,9 @@ async fn inspect(ws: &Workspace, db: &mut Database, rows: Option<&[String]>) -> 
         .unwrap_or_else(|| (account.clone(), "%".to_string()));
     let database = database.clone();
     let grant_rows = db.query_strings(mysql::SHOW_GRANTS).await?;
-    let grants: Vec<Grant> = grant_rows.iter().filter_map(|r| parse_grant(r)).collect();
-    let roles = grant_rows
-        .iter()
-        .any(|r| r.starts_with("GRANT `") || r.starts_with("GRANT '"));
+    let mut grants: Vec<Grant> = grant_rows.iter().filter_map(|r| parse_grant(r)).collect();
+    let roles = follow_roles(db, &grant_rows).await;
+    grants.extend(roles.grants.iter().filter_map(|(_, r)| parse_grant(r)));
 
     let pending = super::postgres_privileges::pending_revisions(ws, rows);
     // privilege -> revisions that need it
@@ -314,13 +313,24 @@ async fn inspect(ws: &Workspace, db: &mut Database, rows: Option<&[String]>) -> 
     let mut details = vec![format!(
         "Account '{user}'@'{host}' on database {database}; {} pending revision(s){}",
         pending.len(),
-        if rows.is_none() {
-            " (the version table could not be read: all revisions counted)"
-        } else {
-            ""
+        match (rows.is_none(), exists) {
+            (false, _) => "",
+            (true, false) => " (no version table yet: every revision is pending)",
+            (true, true) => " (the version table could not be read: all revisions counted)",
         }
     )];
-    details.extend(grant_rows.iter().map(|r| format!("Has: {r}")));
+    details.extend(
+        grant_rows
+            .iter()
+            .map(|r| format!("Has: {}", without_credentials(r))),
+    );
+    details.extend(
+        roles
+            .grants
+            .iter()
+            .map(|(role, r)| format!("Has through role {role}: {}", without_credentials(r))),
+    );
+    details.extend(roles.unreadable.iter().cloned());
     let mut missing: BTreeSet<&'static str> = BTreeSet::new();
     for (privilege, revisions) in &needed {
         if !granted(&grants, privilege, &database, None) {
@@ -353,14 +363,23 @@ async fn inspect(ws: &Workspace, db: &mut Database, rows: Option<&[String]>) -> 
             }
         ));
     }
-    if roles {
-        details.push(
-            "Roles granted to the account are not followed: their privileges may cover some of \
-             the above once the role is active (SET ROLE / default role)."
-                .into(),
-        );
-    }
     let account_sql = mysql::account(&user, &host);
+    let something_missing = !missing.is_empty() || !version_missing.is_empty();
+    if something_missing && !roles.inactive.is_empty() {
+        let mariadb = db
+            .query_strings(mysql::VERSION)
+            .await
+            .is_ok_and(|v| v.iter().any(|v| v.contains("MariaDB")));
+        for role in &roles.inactive {
+            details.push(format!(
+                "Role {} is granted but not active when Retort signs in, so its privileges do \
+                 not count. If it has what is missing, an administrator can make it the \
+                 default instead of the GRANT below: {}",
+                unquote_role(role),
+                mysql::set_default_role(role, &account_sql, mariadb)
+            ));
+        }
+    }
     let mut grants_sql = Vec::new();
     let quoted_db = format!("`{}`", database.replace('`', "``"));
     if version_db == database {
@@ -472,6 +491,127 @@ pub async fn refuse(ws: &Workspace, url: &DatabaseUrl) -> Error {
     ))
 }
 
+/// What the account has through roles: the grants of the roles active in this session (and of
+/// the roles granted to those), and the roles granted to it that are not active.
+#[derive(Default)]
+struct RoleGrants {
+    /// (role, `GRANT … TO role` line) for every active role.
+    grants: Vec<(String, String)>,
+    /// Granted roles not active in this session, quoted as `SHOW GRANTS` printed them.
+    inactive: Vec<String>,
+    /// Why an active role's grants could not be read.
+    unreadable: Vec<String>,
+}
+
+/// Roles only give privileges while active (`SET ROLE`, or a default role set at sign-in).
+/// MariaDB's `SHOW GRANTS FOR CURRENT_USER()` lists the roles granted but not their privileges;
+/// an active role's own grants are readable with `SHOW GRANTS FOR role`.
+async fn follow_roles(db: &mut Database, grant_rows: &[String]) -> RoleGrants {
+    let mut found = RoleGrants::default();
+    let granted: Vec<String> = grant_rows.iter().flat_map(|r| granted_roles(r)).collect();
+    if granted.is_empty() {
+        return found;
+    }
+    let active: BTreeSet<String> = db
+        .query_strings(mysql::CURRENT_ROLE)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|value| split_top(value, ','))
+        .map(|role| unquote_role(&role))
+        .filter(|role| !role.is_empty() && role != "NONE")
+        .collect();
+    let (mut queue, inactive): (Vec<String>, Vec<String>) = granted
+        .into_iter()
+        .partition(|role| active.contains(&unquote_role(role)));
+    found.inactive = inactive;
+    let mut seen = BTreeSet::new();
+    while let Some(role) = queue.pop() {
+        let name = unquote_role(&role);
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        match db.query_strings(&mysql::show_grants_for(&role)).await {
+            Ok(rows) => {
+                for row in rows {
+                    // A role granted to an active role is active too.
+                    queue.extend(granted_roles(&row));
+                    if parse_grant(&row).is_some() {
+                        found.grants.push((name.clone(), row));
+                    }
+                }
+            }
+            Err(e) => found.unreadable.push(format!(
+                "The grants of active role {name} could not be read ({e}); its privileges are \
+                 not counted."
+            )),
+        }
+    }
+    found
+}
+
+/// The roles a `GRANT role[, role] TO grantee` line grants (no `ON`: not a privilege grant),
+/// quoted as printed: MariaDB `` `role` ``, MySQL 8 `` `role`@`host` ``.
+fn granted_roles(row: &str) -> Vec<String> {
+    let Some(rest) = row.trim().strip_prefix("GRANT ") else {
+        return Vec::new();
+    };
+    let words = split_top(rest, ' ');
+    if words.iter().any(|w| w == "ON") {
+        return Vec::new();
+    }
+    let Some(to) = words.iter().position(|w| w == "TO") else {
+        return Vec::new();
+    };
+    split_top(&words[..to].join(" "), ',')
+        .into_iter()
+        .map(|role| role.trim().to_string())
+        .filter(|role| !role.is_empty())
+        .collect()
+}
+
+/// `` `role` `` → `role`; `` `role`@`%` `` → `role@%`, as `CURRENT_ROLE()` is compared.
+fn unquote_role(role: &str) -> String {
+    split_top(role.trim(), '@')
+        .iter()
+        .map(|part| unquote(part))
+        .collect::<Vec<_>>()
+        .join("@")
+}
+
+/// A `SHOW GRANTS` line without what MariaDB prints after `IDENTIFIED`: the password hash
+/// (`IDENTIFIED BY PASSWORD '*…'`, `IDENTIFIED VIA … USING '…'`) signs in as the account with the
+/// native protocol, so it is a secret like the password. Every quoted string from there on
+/// becomes `'***'`.
+fn without_credentials(grant: &str) -> String {
+    let Some(start) = grant.to_ascii_uppercase().find(" IDENTIFIED ") else {
+        return grant.to_string();
+    };
+    let (kept, tail) = grant.split_at(start);
+    let mut out = String::from(kept);
+    let mut in_quote = false;
+    let mut chars = tail.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (in_quote, c) {
+            (false, '\'') => {
+                in_quote = true;
+                out.push_str("'***'");
+            }
+            // A doubled quote inside a literal is an escaped quote, not its end.
+            (true, '\'') if chars.peek() == Some(&'\'') => {
+                chars.next();
+            }
+            (true, '\'') => in_quote = false,
+            (true, '\\') => {
+                chars.next();
+            }
+            (true, _) => {}
+            (false, c) => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -512,6 +652,40 @@ mod tests {
         assert!(statement_privileges("SET foreign_key_checks = 0").is_empty());
         assert!(is_ddl("  alter table t add x int"));
         assert!(!is_ddl("INSERT INTO t VALUES (1)"));
+    }
+
+    #[test]
+    fn reads_role_grants() {
+        assert_eq!(
+            granted_roles("GRANT `migrator` TO `app`@`%`"),
+            ["`migrator`"]
+        );
+        assert_eq!(
+            granted_roles("GRANT `r1`@`%`,`r2`@`localhost` TO `app`@`%` WITH ADMIN OPTION"),
+            ["`r1`@`%`", "`r2`@`localhost`"]
+        );
+        assert!(granted_roles("GRANT ALTER ON `shop`.* TO `migrator`").is_empty());
+        assert_eq!(unquote_role("`migrator`"), "migrator");
+        assert_eq!(unquote_role("`r1`@`%`"), "r1@%");
+        assert_eq!(unquote_role("migrator"), "migrator");
+    }
+
+    #[test]
+    fn hides_password_hashes_of_show_grants() {
+        assert_eq!(
+            without_credentials(
+                "GRANT USAGE ON *.* TO `app`@`%` IDENTIFIED BY PASSWORD '*0EE2ACE1CA8FB613FC1BBF0088BDF2E69EC5F8DF'"
+            ),
+            "GRANT USAGE ON *.* TO `app`@`%` IDENTIFIED BY PASSWORD '***'"
+        );
+        assert_eq!(
+            without_credentials(
+                "GRANT USAGE ON *.* TO `app`@`%` IDENTIFIED VIA ed25519 USING 'x''y\\'z' OR unix_socket WITH GRANT OPTION"
+            ),
+            "GRANT USAGE ON *.* TO `app`@`%` IDENTIFIED VIA ed25519 USING '***' OR unix_socket WITH GRANT OPTION"
+        );
+        let plain = "GRANT ALL PRIVILEGES ON `shop`.* TO `app`@`%`";
+        assert_eq!(without_credentials(plain), plain);
     }
 
     #[test]
