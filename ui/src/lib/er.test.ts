@@ -21,6 +21,24 @@ describe('ER layout', () => {
     expect(layout.edges.every((e) => e.path.startsWith('M'))).toBe(true);
   });
 
+  it('routes an edge that skips a column around the boxes in between', () => {
+    const schema = mockSchema(ALL, true, 'sqlite');
+    const layout = layoutEr(schema);
+    // tasks.assignee_id -> users passes the projects column.
+    const tasks = layout.byKey.get('main.tasks')!;
+    const users = layout.byKey.get('main.users')!;
+    const between = layout.boxes.filter((b) => b.x > users.x && b.x < tasks.x);
+    expect(between.length).toBeGreaterThan(0);
+    const edge = layout.edges.find((e) => e.from === 'main.tasks' && e.to === 'main.users')!;
+    expect(edge.path).toContain('L');
+    // The straight part of the route runs at one y, outside every box it passes.
+    const lane = Number(/L[-\d.]+,([-\d.]+)/.exec(edge.path)![1]);
+    for (const b of between) expect(lane < b.y || lane > b.y + b.h).toBe(true);
+    // Neighbouring columns keep the plain curve.
+    const toProjects = layout.edges.find((e) => e.from === 'main.tasks' && e.to === 'main.projects')!;
+    expect(toProjects.path).not.toContain('L');
+  });
+
   it('survives foreign key cycles and self-references', () => {
     const schema = mockSchema(ALL, false, 'sqlite');
     const users = schema.tables.find((t) => t.name === 'users')!;

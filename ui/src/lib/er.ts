@@ -1,6 +1,6 @@
 // ER diagram geometry, pure: a layered layout (tables that reference nothing on the left, each
 // table one layer right of the tables it references; tall layers wrap into several columns),
-// edges for foreign keys, the boxes inside a viewport (only those are rendered), and pan/zoom.
+// edges for foreign keys (routed around the boxes of the columns they pass), the boxes inside a viewport (only those are rendered), and pan/zoom.
 // Linear-ish in tables + foreign keys, so a few hundred tables lay out in a few milliseconds.
 import type { Schema, Table } from '../api/types';
 import { keyColumns, tableKey } from './schema';
@@ -135,16 +135,23 @@ export function layoutEr(schema: Schema): ErLayout {
     x += BOX_WIDTH + GAP_X;
   });
   const byKey = new Map(boxes.map((b) => [b.key, b] as const));
+  const width = boxes.reduce((m, b) => Math.max(m, b.x + b.w), 0);
+  const height = boxes.reduce((m, b) => Math.max(m, b.y + b.h), 0);
+  const columns = new Map<number, ErBox[]>();
+  for (const b of boxes) {
+    const column = columns.get(b.x);
+    if (column) column.push(b);
+    else columns.set(b.x, [b]);
+  }
+  const lanes: Lanes = { columns, top: -GAP_Y / 2, bottom: height + GAP_Y / 2 };
   const edges: ErEdge[] = [];
   for (const b of boxes) {
     for (const fk of b.table.foreign_keys) {
       const target = byKey.get(`${fk.referenced_schema}.${fk.referenced_table}`);
       if (!target) continue;
-      edges.push(edgeBetween(b, target, fk.columns[0] ?? ''));
+      edges.push(edgeBetween(b, target, fk.columns[0] ?? '', lanes));
     }
   }
-  const width = boxes.reduce((m, b) => Math.max(m, b.x + b.w), 0);
-  const height = boxes.reduce((m, b) => Math.max(m, b.y + b.h), 0);
   return { boxes, edges, byKey, width, height };
 }
 
@@ -154,7 +161,7 @@ function rowY(box: ErBox, column: string): number {
   return i < 0 ? box.y + HEADER / 2 : box.y + HEADER + i * ROW + ROW / 2 + 2;
 }
 
-function edgeBetween(from: ErBox, to: ErBox, column: string): ErEdge {
+function edgeBetween(from: ErBox, to: ErBox, column: string, lanes: Lanes): ErEdge {
   const y1 = rowY(from, column);
   if (from === to) {
     const x = from.x + from.w;
@@ -171,10 +178,61 @@ function edgeBetween(from: ErBox, to: ErBox, column: string): ErEdge {
     const xr = from.x + from.w;
     return { from: from.key, to: to.key, self: false, path: `M${xr},${y1} C${xr + 50},${y1} ${xr + 50},${y2} ${xr},${y2}` };
   }
-  const bend = Math.max(30, Math.abs(x2 - x1) / 2);
-  const c1 = rightward ? x1 + bend : x1 - bend;
-  const c2 = rightward ? x2 - bend : x2 + bend;
-  return { from: from.key, to: to.key, self: false, path: `M${x1},${y1} C${c1},${y1} ${c2},${y2} ${x2},${y2}` };
+  const between = columnsBetween(lanes, from.x, to.x);
+  const lane = between.length ? freeLane(between, lanes, y1, y2) : null;
+  if (lane === null) {
+    const bend = Math.max(30, Math.abs(x2 - x1) / 2);
+    const c1 = rightward ? x1 + bend : x1 - bend;
+    const c2 = rightward ? x2 - bend : x2 + bend;
+    return { from: from.key, to: to.key, self: false, path: `M${x1},${y1} C${c1},${y1} ${c2},${y2} ${x2},${y2}` };
+  }
+  // Boxes stand between the two columns: bend into the gap next to the source, run along a
+  // lane no box crosses, and bend out of the gap next to the target.
+  const dir = rightward ? 1 : -1;
+  const gap1 = x1 + (dir * GAP_X) / 2;
+  const gap2 = x2 - (dir * GAP_X) / 2;
+  const run = (dir * GAP_X) / 4;
+  const path =
+    `M${x1},${y1} C${gap1},${y1} ${gap1},${lane} ${gap1 + run},${lane} ` +
+    `L${gap2 - run},${lane} C${gap2},${lane} ${gap2},${y2} ${x2},${y2}`;
+  return { from: from.key, to: to.key, self: false, path };
+}
+
+/** Every column's boxes (sorted by y, as laid out), and the free lanes above and below all. */
+interface Lanes {
+  columns: Map<number, ErBox[]>;
+  top: number;
+  bottom: number;
+}
+
+/** The columns strictly between x positions `a` and `b`. */
+function columnsBetween(lanes: Lanes, a: number, b: number): ErBox[][] {
+  const [lo, hi] = a < b ? [a, b] : [b, a];
+  const found: ErBox[][] = [];
+  for (const [x, column] of lanes.columns) if (x > lo && x < hi) found.push(column);
+  return found;
+}
+
+const LANE_MARGIN = 6;
+
+function crosses(column: ErBox[], y: number): boolean {
+  return column.some((b) => y > b.y - LANE_MARGIN && y < b.y + b.h + LANE_MARGIN);
+}
+
+/** The y of a horizontal lane through `between` that no box crosses, as close to `y1` and `y2`
+ * as possible; `null` when the direct curve between them crosses no box anyway. */
+function freeLane(between: ErBox[][], lanes: Lanes, y1: number, y2: number): number | null {
+  const [lo, hi] = y1 < y2 ? [y1, y2] : [y2, y1];
+  const blocked = between.some((column) =>
+    column.some((b) => b.y - LANE_MARGIN < hi && b.y + b.h + LANE_MARGIN > lo),
+  );
+  if (!blocked) return null;
+  // Candidates: the gaps above and below each box in the way, and the lanes around everything.
+  const candidates = [y1, y2, lanes.top, lanes.bottom];
+  for (const column of between) for (const b of column) candidates.push(b.y - GAP_Y / 2, b.y + b.h + GAP_Y / 2);
+  const cost = (y: number) => Math.abs(y - y1) + Math.abs(y - y2);
+  candidates.sort((a, b) => cost(a) - cost(b));
+  return candidates.find((y) => !between.some((column) => crosses(column, y))) ?? lanes.bottom;
 }
 
 // ---- Viewport --------------------------------------------------------------------------------
