@@ -5,7 +5,8 @@
 //! The migrations are replayed up to the live version rows in a scratch database (never the
 //! user's), both schemas are introspected, and each difference becomes DDL: PostgreSQL's
 //! `ALTER COLUMN … TYPE/SET NOT NULL/SET DEFAULT`, MySQL's `MODIFY COLUMN`, and SQLite's
-//! table-rebuild recipe wherever its `ALTER TABLE` cannot make the change. What cannot be
+//! table-rebuild recipe wherever its `ALTER TABLE` cannot make the change. Triggers are dropped
+//! and created from their introspected definitions (a changed one: dropped, then created). What cannot be
 //! derived safely (a column or table that may have been renamed looks like a drop plus an add)
 //! is written as commented `-- TODO` lines and reported as a warning, never guessed.
 
@@ -18,7 +19,9 @@ use crate::db::Database;
 use crate::dialect::{self, Dialect};
 use crate::error::{Error, Result};
 use crate::ops::{NewRevisionOptions, Workspace};
-use crate::schema::{self, table_ddl, Column, ForeignKey, Generated, Index, Schema, Table};
+use crate::schema::{
+    self, table_ddl, Column, ForeignKey, Generated, Index, Schema, Table, Trigger,
+};
 use crate::version_table;
 
 /// What `revision --autogenerate` wrote.
@@ -79,11 +82,7 @@ impl Workspace {
             .new_revision_parents(options.head.as_deref(), options.splice)?;
         let rows = self.autogen_rows(url, &parents).await?;
         let compared = self.replayed_and_live(url, &rows).await?;
-        let generated = generate_with_triggers(
-            url.dialect(),
-            (&compared.expected, &compared.expected_triggers),
-            (&compared.live, &compared.live_triggers),
-        );
+        let generated = generate(url.dialect(), &compared.expected, &compared.live);
         if generated.is_empty() {
             return Err(Error::command(NO_CHANGES));
         }
@@ -149,19 +148,15 @@ impl Workspace {
     pub async fn replayed_and_live(&self, url: &DatabaseUrl, rows: &[String]) -> Result<Compared> {
         let options = self.schema_options(&[]);
         let live = schema::snapshot(url, &options).await?;
-        let live_triggers = sqlite_triggers(url).await?;
-        let (expected, expected_triggers) = self
+        let expected = self
             .with_replayed(url, rows, |scratch| async move {
-                let schema = schema::snapshot(&scratch, &options).await?;
-                Ok((schema, sqlite_triggers(&scratch).await?))
+                schema::snapshot(&scratch, &options).await
             })
             .await?;
         let default = live.default_schema.clone();
         Ok(Compared {
             expected: normalize(expected, default.as_deref()),
             live: normalize(live, default.as_deref()),
-            expected_triggers,
-            live_triggers,
         })
     }
 }
@@ -173,25 +168,6 @@ pub struct Compared {
     pub expected: Schema,
     /// The live database's schema.
     pub live: Schema,
-    pub expected_triggers: Triggers,
-    pub live_triggers: Triggers,
-}
-
-/// SQLite's triggers (empty for the server dialects, whose rebuild-free ALTERs keep them).
-async fn sqlite_triggers(url: &DatabaseUrl) -> Result<Triggers> {
-    if url.dialect() != Dialect::Sqlite {
-        return Ok(Vec::new());
-    }
-    let mut db = Database::connect(url).await?;
-    let rows = db.query_text_rows(dialect::sqlite::TRIGGERS).await;
-    db.close().await;
-    Ok(rows?
-        .into_iter()
-        .filter_map(|row| match row.as_slice() {
-            [Some(table), Some(sql)] => Some((table.clone(), sql.clone())),
-            _ => None,
-        })
-        .collect())
 }
 
 /// Drops the version table and renames the default namespace to `default`.
@@ -227,23 +203,10 @@ fn normalize(mut schema: Schema, default: Option<&str>) -> Schema {
     schema
 }
 
-/// SQLite triggers of one database: (table, CREATE TRIGGER text). Not in the schema model,
-/// but a table rebuild drops them, so the rebuild writes them again.
-pub type Triggers = Vec<(String, String)>;
-
 /// The up section turns `from` into `to`; the down section turns it back.
 pub fn generate(dialect: Dialect, from: &Schema, to: &Schema) -> GeneratedMigration {
-    generate_with_triggers(dialect, (from, &Vec::new()), (to, &Vec::new()))
-}
-
-/// As [`generate`], recreating each side's SQLite triggers after a table rebuild.
-pub fn generate_with_triggers(
-    dialect: Dialect,
-    (from, from_triggers): (&Schema, &Triggers),
-    (to, to_triggers): (&Schema, &Triggers),
-) -> GeneratedMigration {
-    let up = Generator::new(dialect, from, to, to_triggers).run();
-    let down = Generator::new(dialect, to, from, from_triggers).run();
+    let up = Generator::new(dialect, from, to).run();
+    let down = Generator::new(dialect, to, from).run();
     let mut keys = Vec::new();
     let mut warnings = Vec::new();
     for (key, text) in up.warnings.into_iter().chain(down.warnings) {
@@ -270,8 +233,6 @@ struct Generator<'a> {
     d: Dialect,
     from: &'a Schema,
     to: &'a Schema,
-    /// The triggers of `to`'s database, recreated after a rebuild.
-    triggers: &'a Triggers,
     default: Option<String>,
     out: Vec<String>,
     warnings: Vec<(String, String)>,
@@ -288,12 +249,11 @@ struct RenamePair<'a> {
 }
 
 impl<'a> Generator<'a> {
-    fn new(d: Dialect, from: &'a Schema, to: &'a Schema, triggers: &'a Triggers) -> Self {
+    fn new(d: Dialect, from: &'a Schema, to: &'a Schema) -> Self {
         Generator {
             d,
             from,
             to,
-            triggers,
             default: to.default_schema.clone().or(from.default_schema.clone()),
             out: Vec::new(),
             warnings: Vec::new(),
@@ -406,7 +366,10 @@ impl<'a> Generator<'a> {
             let gone = match to.views.iter().find(|v| key(v) == key(view)) {
                 None => true,
                 Some(new) => {
-                    new.ddl != view.ddl || new.columns != view.columns || reads_rebuilt(view)
+                    new.ddl != view.ddl
+                        || new.columns != view.columns
+                        || !new.same_triggers(view)
+                        || reads_rebuilt(view)
                 }
             };
             if gone {
@@ -500,17 +463,32 @@ impl<'a> Generator<'a> {
                 self.add_parts(old, new);
             }
         }
+        // Triggers of new tables, once every table their bodies may use exists.
+        for table in &created {
+            for trigger in &table.triggers {
+                self.stmt(trigger.definition.trim().to_string());
+            }
+        }
         // 8. Views that come or change; enum types that go.
         for view in &to.views {
             let new = match from.views.iter().find(|v| key(v) == key(view)) {
                 None => true,
                 Some(old) => {
-                    old.ddl != view.ddl || old.columns != view.columns || reads_rebuilt(old)
+                    old.ddl != view.ddl
+                        || old.columns != view.columns
+                        || !old.same_triggers(view)
+                        || reads_rebuilt(old)
                 }
             };
             if new {
                 match &view.ddl {
-                    Some(ddl) => self.stmt(ddl.trim().to_string()),
+                    Some(ddl) => {
+                        self.stmt(ddl.trim().to_string());
+                        // Its triggers went with the view.
+                        for trigger in &view.triggers {
+                            self.stmt(trigger.definition.trim().to_string());
+                        }
+                    }
                     None => {
                         let warning = format!(
                             "view {} has no definition to recreate it from; write it by hand",
@@ -650,6 +628,15 @@ impl<'a> Generator<'a> {
         sql
     }
 
+    fn drop_trigger(&self, table: &Table, trigger: &Trigger) -> String {
+        let name = self.q(&trigger.name);
+        match self.d {
+            Dialect::Postgresql => dialect::postgres::drop_trigger(&name, &self.tname(table)),
+            Dialect::Mysql => dialect::mysql::drop_trigger(&name),
+            Dialect::Sqlite => dialect::sqlite::drop_trigger(&name),
+        }
+    }
+
     fn drop_index(&self, table: &Table, index: &Index) -> String {
         match self.d {
             Dialect::Sqlite => dialect::sqlite::drop_index(&self.q(&index.name)),
@@ -665,6 +652,16 @@ impl<'a> Generator<'a> {
     fn drop_parts(&mut self, old: &Table, new: &Table) {
         let t = self.tname(old);
         let d = self.d;
+        // Triggers first: SQLite refuses to drop a column a trigger names.
+        for trigger in &old.triggers {
+            if !new
+                .trigger(&trigger.name)
+                .is_some_and(|n| n.same_as(trigger))
+            {
+                let sql = self.drop_trigger(old, trigger);
+                self.stmt(sql);
+            }
+        }
         for fk in &old.foreign_keys {
             if new.foreign_keys.contains(fk) {
                 continue;
@@ -779,6 +776,14 @@ impl<'a> Generator<'a> {
         for fk in &new_fks {
             let clause = self.fk_clause(new, fk);
             self.stmt(format!("ALTER TABLE {t} ADD {clause}"));
+        }
+        for trigger in &new.triggers {
+            if !old
+                .trigger(&trigger.name)
+                .is_some_and(|o| o.same_as(trigger))
+            {
+                self.stmt(trigger.definition.trim().to_string());
+            }
         }
     }
 
@@ -984,14 +989,9 @@ impl<'a> Generator<'a> {
         for index in &new.indexes {
             statements.push(self.create_index(new, index));
         }
-        let triggers: Vec<&String> = self
-            .triggers
-            .iter()
-            .filter(|(table, _)| table.eq_ignore_ascii_case(&new.name))
-            .map(|(_, sql)| sql)
-            .collect();
-        for sql in &triggers {
-            statements.push(terminate(sql.trim().to_string()));
+        // DROP TABLE took the table's triggers with it.
+        for trigger in &new.triggers {
+            statements.push(terminate(trigger.definition.trim().to_string()));
         }
         for column in &new.columns {
             if old.column(&column.name).is_none()
@@ -1556,5 +1556,102 @@ mod tests {
             rename_create(s, "n"),
             "CREATE TABLE n (a INT DEFAULT ')', b TEXT) STRICT;"
         );
+    }
+
+    fn trigger(name: &str, definition: &str) -> Trigger {
+        Trigger {
+            name: name.into(),
+            definition: definition.into(),
+        }
+    }
+
+    fn split(sql: &str, dialect: Dialect) -> Vec<String> {
+        crate::script::split_statements(sql, dialect, 1)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.sql)
+            .collect()
+    }
+
+    const MYSQL_TRIGGER: &str = "CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW \
+         BEGIN IF NEW.email <> OLD.email THEN SET NEW.email = LOWER(NEW.email); END IF; END";
+
+    #[test]
+    fn added_trigger_is_created_and_dropped_per_dialect() {
+        for (dialect, definition, drop) in [
+            (
+                Dialect::Sqlite,
+                "CREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END",
+                "DROP TRIGGER users_touch;",
+            ),
+            (
+                Dialect::Postgresql,
+                "CREATE TRIGGER users_touch BEFORE UPDATE ON public.users FOR EACH ROW \
+                 EXECUTE FUNCTION touch()",
+                "DROP TRIGGER users_touch ON users;",
+            ),
+            (Dialect::Mysql, MYSQL_TRIGGER, "DROP TRIGGER users_touch;"),
+        ] {
+            let from = schema(dialect, vec![users(None)]);
+            let mut with_trigger = users(None);
+            with_trigger.triggers = vec![trigger("users_touch", definition)];
+            let to = schema(dialect, vec![with_trigger]);
+            let g = generate(dialect, &from, &to);
+            assert_eq!(g.up_sql.trim(), format!("{definition};"), "{dialect}");
+            assert_eq!(g.down_sql.trim(), drop, "{dialect}");
+            assert!(g.warnings.is_empty());
+            // The script splitter keeps a trigger body (BEGIN … END with `;` inside) whole.
+            assert_eq!(split(&g.up_sql, dialect), [definition], "{dialect}");
+        }
+    }
+
+    #[test]
+    fn changed_trigger_is_dropped_then_created() {
+        let mut old = users(None);
+        old.triggers = vec![trigger(
+            "users_touch",
+            "CREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END",
+        )];
+        let mut new = users(None);
+        new.triggers = vec![trigger("users_touch", MYSQL_TRIGGER)];
+        let g = generate(
+            Dialect::Mysql,
+            &schema(Dialect::Mysql, vec![old]),
+            &schema(Dialect::Mysql, vec![new]),
+        );
+        let up = split(&g.up_sql, Dialect::Mysql);
+        assert_eq!(
+            up,
+            ["DROP TRIGGER users_touch", MYSQL_TRIGGER],
+            "{}",
+            g.up_sql
+        );
+        let down = split(&g.down_sql, Dialect::Mysql);
+        assert_eq!(down.len(), 2, "{}", g.down_sql);
+        assert_eq!(down[0], "DROP TRIGGER users_touch");
+        assert!(down[1].ends_with("BEGIN SELECT 1; END"), "{}", down[1]);
+    }
+
+    #[test]
+    fn trigger_layout_and_case_are_not_a_change() {
+        let mut old = users(None);
+        old.triggers = vec![trigger(
+            "users_touch",
+            "CREATE TRIGGER users_touch\n  AFTER UPDATE ON users\nBEGIN\n    SELECT 'A';\nEND;",
+        )];
+        let mut new = users(None);
+        new.triggers = vec![trigger(
+            "users_touch",
+            "create trigger users_touch after update on users begin select 'A'; end",
+        )];
+        let g = generate(
+            Dialect::Sqlite,
+            &schema(Dialect::Sqlite, vec![old.clone()]),
+            &schema(Dialect::Sqlite, vec![new.clone()]),
+        );
+        assert!(g.is_empty(), "{g:?}");
+        // A changed string literal is a change.
+        new.triggers[0].definition = new.triggers[0].definition.replace("'A'", "'a'");
+        assert!(!old.same_triggers(&new));
     }
 }

@@ -130,6 +130,7 @@ mod tests {
             foreign_keys: Vec::new(),
             unique_constraints: Vec::new(),
             check_constraints: Vec::new(),
+            triggers: Vec::new(),
             is_version_table: false,
             ddl: None,
         }

@@ -217,6 +217,7 @@ async fn the_json_shape_is_stable() {
             "name",
             "primary_key",
             "schema",
+            "triggers",
             "unique_constraints"
         ]
     );

@@ -128,4 +128,18 @@ describe('diff summary', () => {
       detail: '(project_id) → projects (id)',
     });
   });
+
+  it('renders trigger changes without the whole definition', () => {
+    const trigger = demo.tables.find((t) => t.name === 'tasks')!.triggers[0];
+    expect(trigger.name).toBe('tasks_touch_updated_at');
+    const part = { object: 'trigger' as const, definition: trigger };
+    expect(changeLine({ action: 'removed', name: trigger.name, before: part, after: null })).toEqual({
+      sign: '-',
+      what: 'trigger',
+      name: 'tasks_touch_updated_at',
+      detail: '',
+    });
+    const changed = { object: 'trigger' as const, definition: { ...trigger, definition: `${trigger.definition} -- edited` } };
+    expect(changeLine({ action: 'altered', name: trigger.name, before: part, after: changed }).detail).toBe('changed');
+  });
 });

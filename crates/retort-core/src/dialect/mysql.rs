@@ -53,6 +53,18 @@ pub fn drop_trigger(trigger: &str) -> String {
     format!("DROP TRIGGER {trigger}")
 }
 
+/// A trigger's CREATE statement from information_schema.TRIGGERS' parts (names arrive quoted);
+/// without DEFINER, so it runs as whoever applies it.
+pub fn create_trigger(
+    trigger: &str,
+    timing: &str,
+    event: &str,
+    table: &str,
+    statement: &str,
+) -> String {
+    format!("CREATE TRIGGER {trigger} {timing} {event} ON {table} FOR EACH ROW {statement}")
+}
+
 pub fn drop_column(table: &str, column: &str) -> String {
     format!("ALTER TABLE {table} DROP COLUMN {column}")
 }

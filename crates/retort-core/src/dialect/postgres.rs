@@ -140,6 +140,11 @@ pub fn drop_index(qualified_index: &str) -> String {
     format!("DROP INDEX {qualified_index}")
 }
 
+/// A trigger belongs to its table: dropped by name on it (`table` arrives quoted).
+pub fn drop_trigger(name: &str, table: &str) -> String {
+    format!("DROP TRIGGER {name} ON {table}")
+}
+
 /// `integer` + `nextval('<table>_<column>_seq'::regclass)` is what `serial` creates; written
 /// back as `serial` so the sequence is created with the table. Returns the serial type.
 pub fn serial_type(

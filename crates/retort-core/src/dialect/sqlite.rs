@@ -84,7 +84,7 @@ pub fn drop_index(name: &str) -> String {
 /// SQLite's documented table-rebuild recipe (<https://sqlite.org/lang_altertable.html>, "Making
 /// Other Kinds Of Table Schema Changes"): `create_new` creates the new definition under
 /// `new_name`; the shared `columns` are copied; then the old table goes and the new one takes
-/// its name. Indexes are recreated by the caller (they went with the old table).
+/// its name. Indexes and triggers are recreated by the caller (they went with the old table).
 pub fn rebuild_table(table: &str, new_name: &str, create_new: &str, columns: &str) -> Vec<String> {
     let mut statements = vec![DEFER_FOREIGN_KEYS.to_string(), create_new.to_string()];
     if !columns.is_empty() {
@@ -97,7 +97,6 @@ pub fn rebuild_table(table: &str, new_name: &str, create_new: &str, columns: &st
     statements
 }
 
-/// Every trigger's table and CREATE TRIGGER text (a table rebuild drops the table's triggers,
-/// so autogenerate writes them again).
-pub const TRIGGERS: &str = "SELECT tbl_name, sql FROM sqlite_master \
-     WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY name";
+pub fn drop_trigger(name: &str) -> String {
+    format!("DROP TRIGGER {name}")
+}

@@ -1,5 +1,5 @@
 //! What changed between two schema snapshots: tables and views added or removed, and per
-//! table the columns, keys, indexes and constraints added, removed or altered (with both
+//! table the columns, keys, indexes, constraints and triggers added, removed or altered (with both
 //! versions). Used to show what a migration did and to detect drift.
 
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,7 @@ pub struct SchemaDiff {
     pub tables_altered: Vec<TableDiff>,
     pub views_added: Vec<String>,
     pub views_removed: Vec<String>,
-    /// Views whose definition or columns changed.
+    /// Views whose definition, columns or triggers changed.
     pub views_altered: Vec<String>,
     /// Qualified names of enum types added, removed, or whose values changed.
     pub enums_added: Vec<String>,
@@ -51,6 +51,7 @@ pub enum TablePart {
     ForeignKey(ForeignKey),
     UniqueConstraint(UniqueConstraint),
     CheckConstraint(CheckConstraint),
+    Trigger(Trigger),
 }
 
 impl TablePart {
@@ -62,6 +63,7 @@ impl TablePart {
             TablePart::ForeignKey(_) => "foreign key",
             TablePart::UniqueConstraint(_) => "unique constraint",
             TablePart::CheckConstraint(_) => "check constraint",
+            TablePart::Trigger(_) => "trigger",
         }
     }
 }
@@ -93,6 +95,9 @@ impl Change {
                 let what = match (&self.before, &self.after) {
                     (Some(TablePart::Column(a)), Some(TablePart::Column(b))) => {
                         column_changes(a, b)
+                    }
+                    (Some(TablePart::Trigger(_)), Some(TablePart::Trigger(_))) => {
+                        "definition changed".to_string()
                     }
                     (before, after) => {
                         format!("{} ->{}", detail(before.as_ref()), detail(after.as_ref()))
@@ -129,6 +134,8 @@ fn detail(part: Option<&TablePart>) -> String {
         ),
         Some(TablePart::UniqueConstraint(u)) => format!(" ({})", u.columns.join(", ")),
         Some(TablePart::CheckConstraint(c)) => format!(" ({})", c.expression),
+        // A whole CREATE TRIGGER statement is too long for one line.
+        Some(TablePart::Trigger(_)) => String::new(),
         None => String::new(),
     }
 }
@@ -199,9 +206,15 @@ pub fn diff(before: &Schema, after: &Schema) -> SchemaDiff {
     for view in &after.views {
         match before.views.iter().find(|b| key(b) == key(view)) {
             None => result.views_added.push(qualified(&view.schema, &view.name)),
-            Some(old) if old.ddl != view.ddl || old.columns != view.columns => result
-                .views_altered
-                .push(qualified(&view.schema, &view.name)),
+            Some(old)
+                if old.ddl != view.ddl
+                    || old.columns != view.columns
+                    || !old.same_triggers(view) =>
+            {
+                result
+                    .views_altered
+                    .push(qualified(&view.schema, &view.name))
+            }
             Some(_) => {}
         }
     }
@@ -245,6 +258,18 @@ fn compare<T: PartialEq + Clone>(
     key: impl Fn(&T) -> String,
     wrap: impl Fn(T) -> TablePart,
 ) {
+    compare_with(changes, before, after, key, T::eq, wrap);
+}
+
+/// As [`compare`], with `same` deciding whether two parts with the same key are equal.
+fn compare_with<T: Clone>(
+    changes: &mut Vec<Change>,
+    before: &[T],
+    after: &[T],
+    key: impl Fn(&T) -> String,
+    same: impl Fn(&T, &T) -> bool,
+    wrap: impl Fn(T) -> TablePart,
+) {
     for new in after {
         match before.iter().find(|old| key(old) == key(new)) {
             None => changes.push(Change {
@@ -253,7 +278,7 @@ fn compare<T: PartialEq + Clone>(
                 before: None,
                 after: Some(wrap(new.clone())),
             }),
-            Some(old) if old != new => changes.push(Change {
+            Some(old) if !same(old, new) => changes.push(Change {
                 action: ChangeAction::Altered,
                 name: key(new),
                 before: Some(wrap(old.clone())),
@@ -334,6 +359,15 @@ fn table_changes(before: &Table, after: &Table) -> Vec<Change> {
                 .unwrap_or_else(|| format!("({})", c.expression))
         },
         TablePart::CheckConstraint,
+    );
+    // Compared up to layout: the server may reformat what the migration wrote.
+    compare_with(
+        &mut changes,
+        &before.triggers,
+        &after.triggers,
+        |t| t.name.clone(),
+        Trigger::same_as,
+        TablePart::Trigger,
     );
     changes
 }

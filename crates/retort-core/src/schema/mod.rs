@@ -46,6 +46,7 @@ pub async fn introspect(db: &mut Database, options: &IntrospectOptions) -> Resul
     };
     mark_version_table(&mut schema, &options.version_table);
     for table in schema.tables.iter_mut().chain(schema.views.iter_mut()) {
+        table.triggers.sort_by(|a, b| a.name.cmp(&b.name));
         if table.ddl.is_none() {
             table.ddl = Some(table_ddl(schema.dialect, table));
         }
@@ -320,6 +321,7 @@ pub(crate) fn new_table(schema: String, name: String, kind: TableKind) -> Table 
         foreign_keys: Vec::new(),
         unique_constraints: Vec::new(),
         check_constraints: Vec::new(),
+        triggers: Vec::new(),
         is_version_table: false,
         ddl: None,
     }

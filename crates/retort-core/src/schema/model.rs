@@ -46,6 +46,8 @@ pub struct Table {
     pub foreign_keys: Vec<ForeignKey>,
     pub unique_constraints: Vec<UniqueConstraint>,
     pub check_constraints: Vec<CheckConstraint>,
+    /// Triggers on the table (or view), ordered by name.
+    pub triggers: Vec<Trigger>,
     /// The table is the project's version table (`alembic_version` or as configured).
     pub is_version_table: bool,
     /// CREATE TABLE / CREATE VIEW text for the connected dialect (SQLite: the stored SQL).
@@ -149,6 +151,61 @@ pub struct CheckConstraint {
     pub expression: String,
 }
 
+/// A trigger on a table or view. PostgreSQL's trigger functions are not part of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Trigger {
+    pub name: String,
+    /// The full CREATE TRIGGER statement as the server reports it (SQLite: the stored text;
+    /// PostgreSQL: `pg_get_triggerdef`; MySQL: rebuilt from information_schema.TRIGGERS),
+    /// without a trailing semicolon.
+    pub definition: String,
+}
+
+impl Trigger {
+    /// The definition with whitespace collapsed, lowercased outside string literals and
+    /// without a trailing semicolon: two definitions that differ only in layout compare equal.
+    pub fn normalized_definition(&self) -> String {
+        let mut out = String::with_capacity(self.definition.len());
+        let mut in_literal = false;
+        let mut pending_space = false;
+        for c in self
+            .definition
+            .trim()
+            .trim_end_matches(';')
+            .trim_end()
+            .chars()
+        {
+            if !in_literal && c.is_whitespace() {
+                pending_space = true;
+                continue;
+            }
+            if pending_space {
+                // Spaces next to punctuation are layout too: `f( a )` = `f(a)`.
+                let joins = |c: char| matches!(c, '(' | ')' | ',' | ';');
+                if !joins(c) && !out.ends_with(joins) && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+            }
+            if c == '\'' {
+                in_literal = !in_literal;
+            }
+            if in_literal {
+                out.push(c);
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        }
+        out
+    }
+
+    /// Same name and the same definition up to layout and letter case.
+    pub fn same_as(&self, other: &Trigger) -> bool {
+        self.name == other.name && self.normalized_definition() == other.normalized_definition()
+    }
+}
+
 /// A PostgreSQL enum type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -221,6 +278,19 @@ impl Table {
 
     pub fn index(&self, name: &str) -> Option<&Index> {
         self.indexes.iter().find(|i| i.name == name)
+    }
+
+    pub fn trigger(&self, name: &str) -> Option<&Trigger> {
+        self.triggers.iter().find(|t| t.name == name)
+    }
+
+    /// Whether both have the same triggers, up to layout (see [`Trigger::same_as`]).
+    pub fn same_triggers(&self, other: &Table) -> bool {
+        self.triggers.len() == other.triggers.len()
+            && self
+                .triggers
+                .iter()
+                .all(|t| other.trigger(&t.name).is_some_and(|o| t.same_as(o)))
     }
 
     /// `schema.name` when the schema is not the default one, else `name`.

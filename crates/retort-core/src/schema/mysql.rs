@@ -1,4 +1,4 @@
-//! MySQL/MariaDB introspection: six information_schema queries for any number of tables (plus
+//! MySQL/MariaDB introspection: seven information_schema queries for any number of tables (plus
 //! the server version and, when no database is named, the current one).
 //!
 //! MySQL does not distinguish a UNIQUE constraint from a unique index, so every unique,
@@ -83,6 +83,16 @@ fn checks_sql(list: &str, mariadb: bool) -> String {
     }
 }
 
+/// Triggers; the CREATE TRIGGER statement is rebuilt from their parts (without DEFINER).
+fn triggers_sql(list: &str) -> String {
+    format!(
+        "SELECT EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, TRIGGER_NAME, ACTION_TIMING, \
+         EVENT_MANIPULATION, ACTION_STATEMENT \
+         FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA IN ({list}) \
+         ORDER BY 1, 2, 3"
+    )
+}
+
 /// The ON DELETE (`which` 0) or ON UPDATE (1) rule of the foreign key in `row`.
 fn rule(
     rules: &HashMap<(String, String, String), (String, String)>,
@@ -125,6 +135,7 @@ pub(super) async fn introspect(db: &mut Database, wanted: &[String]) -> Result<S
     let fk_rows = db.query_text_rows(&foreign_keys_sql(&list)).await?;
     let rule_rows = db.query_text_rows(&rules_sql(&list)).await?;
     let check_rows = db.query_text_rows(&checks_sql(&list, mariadb)).await?;
+    let trigger_rows = db.query_text_rows(&triggers_sql(&list)).await?;
 
     let mut order = Vec::new();
     let mut by_name: HashMap<(String, String), Table> = HashMap::new();
@@ -255,6 +266,21 @@ pub(super) async fn introspect(db: &mut Database, wanted: &[String]) -> Result<S
             name: Some(row.text(2)),
             expression: row.text(3),
         });
+    }
+
+    for row in trigger_rows.iter().map(|r| Row(r)) {
+        let Some(table) = by_name.get_mut(&(row.text(0), row.text(1))) else {
+            continue;
+        };
+        let name = row.text(2);
+        let definition = mysql::create_trigger(
+            &mysql::quote_identifier(&name),
+            &row.text(3),
+            &row.text(4),
+            &mysql::quote_identifier(&table.name),
+            row.text(5).trim(),
+        );
+        table.triggers.push(Trigger { name, definition });
     }
 
     for table in by_name.values_mut() {

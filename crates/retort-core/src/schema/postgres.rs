@@ -1,4 +1,4 @@
-//! PostgreSQL introspection: five pg_catalog queries for any number of tables (plus one for the
+//! PostgreSQL introspection: six pg_catalog queries for any number of tables (plus one for the
 //! search_path when no schema is named). Lists come back one row per element, in order.
 
 use std::collections::HashMap;
@@ -91,6 +91,18 @@ fn enums_sql(filter: &str) -> String {
     )
 }
 
+/// User triggers (not those PostgreSQL makes for foreign keys) with their CREATE TRIGGER text.
+fn triggers_sql(filter: &str) -> String {
+    format!(
+        "SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid) \
+         FROM pg_catalog.pg_trigger t \
+         JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         WHERE {filter} AND NOT t.tgisinternal AND NOT c.relispartition \
+         ORDER BY 1, 2, 3"
+    )
+}
+
 fn fk_action(code: &str) -> String {
     match code {
         "r" => "RESTRICT",
@@ -121,6 +133,7 @@ pub(super) async fn introspect(db: &mut Database, wanted: &[String]) -> Result<S
     let constraint_rows = db.query_text_rows(&constraints_sql(&filter)).await?;
     let index_rows = db.query_text_rows(&indexes_sql(&filter)).await?;
     let enum_rows = db.query_text_rows(&enums_sql(&filter)).await?;
+    let trigger_rows = db.query_text_rows(&triggers_sql(&filter)).await?;
 
     let mut order = Vec::new();
     let mut by_name: HashMap<(String, String), Table> = HashMap::new();
@@ -241,6 +254,16 @@ pub(super) async fn introspect(db: &mut Database, wanted: &[String]) -> Result<S
                 predicate: row.opt(8).map(|p| strip_outer_parens(&p).to_string()),
             }),
         }
+    }
+
+    for row in trigger_rows.iter().map(|r| Row(r)) {
+        let Some(table) = by_name.get_mut(&(row.text(0), row.text(1))) else {
+            continue;
+        };
+        table.triggers.push(Trigger {
+            name: row.text(2),
+            definition: row.text(3),
+        });
     }
 
     for table in by_name.values_mut() {

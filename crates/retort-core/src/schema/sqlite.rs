@@ -1,4 +1,4 @@
-//! SQLite introspection: four catalog queries over `sqlite_master` joined with the pragma
+//! SQLite introspection: five catalog queries over `sqlite_master` joined with the pragma
 //! table-valued functions, whatever the number of tables. What the pragmas do not expose
 //! (constraint names, CHECK and generated-column expressions, index expressions and WHERE
 //! clauses) is read from the stored CREATE text.
@@ -41,11 +41,16 @@ const FOREIGN_KEYS: &str = "SELECT m.name, CAST(f.id AS TEXT), f.\"table\", f.\"
      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
      ORDER BY m.name, f.id DESC, f.seq";
 
+/// Every trigger with its table and stored CREATE TRIGGER text.
+const TRIGGERS: &str = "SELECT name, tbl_name, sql FROM sqlite_master \
+     WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY name";
+
 pub(super) async fn introspect(db: &mut Database) -> Result<Schema> {
     let relation_rows = db.query_text_rows(RELATIONS).await?;
     let column_rows = db.query_text_rows(COLUMNS).await?;
     let index_rows = db.query_text_rows(INDEXES).await?;
     let fk_rows = db.query_text_rows(FOREIGN_KEYS).await?;
+    let trigger_rows = db.query_text_rows(TRIGGERS).await?;
 
     let mut order = Vec::new();
     let mut by_name: HashMap<String, Table> = HashMap::new();
@@ -248,6 +253,26 @@ pub(super) async fn introspect(db: &mut Database) -> Result<Schema> {
                 ));
             }
         }
+    }
+
+    for row in trigger_rows.iter().map(|r| Row(r)) {
+        // SQLite matches table names case-insensitively; tbl_name is spelled as written.
+        let table_name = row.text(1);
+        let Some(table) = by_name
+            .values_mut()
+            .find(|t| t.name.eq_ignore_ascii_case(&table_name))
+        else {
+            continue;
+        };
+        table.triggers.push(Trigger {
+            name: row.text(0),
+            definition: row
+                .text(2)
+                .trim()
+                .trim_end_matches(';')
+                .trim_end()
+                .to_string(),
+        });
     }
 
     let relations = order

@@ -7,7 +7,7 @@ export type SchemaDiff = {
  */
 tables_added: Array<string>, tables_removed: Array<string>, tables_altered: Array<TableDiff>, views_added: Array<string>, views_removed: Array<string>, 
 /**
- * Views whose definition or columns changed.
+ * Views whose definition, columns or triggers changed.
  */
 views_altered: Array<string>, 
 /**

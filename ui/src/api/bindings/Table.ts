@@ -5,6 +5,7 @@ import type { ForeignKey } from "./ForeignKey";
 import type { Index } from "./Index";
 import type { PrimaryKey } from "./PrimaryKey";
 import type { TableKind } from "./TableKind";
+import type { Trigger } from "./Trigger";
 import type { UniqueConstraint } from "./UniqueConstraint";
 
 /**
@@ -15,6 +16,10 @@ export type Table = {
  * The namespace the table lives in (`main` on SQLite).
  */
 schema: string, name: string, kind: TableKind, columns: Array<Column>, primary_key: PrimaryKey | null, indexes: Array<Index>, foreign_keys: Array<ForeignKey>, unique_constraints: Array<UniqueConstraint>, check_constraints: Array<CheckConstraint>, 
+/**
+ * Triggers on the table (or view), ordered by name.
+ */
+triggers: Array<Trigger>, 
 /**
  * The table is the project's version table (`alembic_version` or as configured).
  */

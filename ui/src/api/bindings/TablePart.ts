@@ -4,9 +4,10 @@ import type { Column } from "./Column";
 import type { ForeignKey } from "./ForeignKey";
 import type { Index } from "./Index";
 import type { PrimaryKey } from "./PrimaryKey";
+import type { Trigger } from "./Trigger";
 import type { UniqueConstraint } from "./UniqueConstraint";
 
 /**
  * One part of a table as it was or is.
  */
-export type TablePart = { "object": "column", "definition": Column } | { "object": "primary_key", "definition": PrimaryKey } | { "object": "index", "definition": Index } | { "object": "foreign_key", "definition": ForeignKey } | { "object": "unique_constraint", "definition": UniqueConstraint } | { "object": "check_constraint", "definition": CheckConstraint };
+export type TablePart = { "object": "column", "definition": Column } | { "object": "primary_key", "definition": PrimaryKey } | { "object": "index", "definition": Index } | { "object": "foreign_key", "definition": ForeignKey } | { "object": "unique_constraint", "definition": UniqueConstraint } | { "object": "check_constraint", "definition": CheckConstraint } | { "object": "trigger", "definition": Trigger };

@@ -68,4 +68,5 @@ export type { TableRows } from "./TableRows";
 export type { TimelineEdge } from "./TimelineEdge";
 export type { TimelineLayout } from "./TimelineLayout";
 export type { TimelineRow } from "./TimelineRow";
+export type { Trigger } from "./Trigger";
 export type { UniqueConstraint } from "./UniqueConstraint";

@@ -24,7 +24,7 @@ describe('mock backend', () => {
     const diff = await api.runSchemaDiff('r-schema');
     expect(diff!.tables_added).toEqual(['main.comments']);
     expect(diff!.tables_altered.map((t) => [t.name, t.changes.map((c) => `${c.action} ${c.name}`)])).toEqual([
-      ['tasks', ['added updated_at']],
+      ['tasks', ['added updated_at', 'added tasks_touch_updated_at']],
     ]);
     expect(await api.runSchemaDiff('other')).toBeNull();
   });
@@ -38,7 +38,7 @@ describe('mock backend', () => {
     const updated = await api.revisionSchemaDiff('7fcd8a9bac07');
     expect(updated.tables_added).toEqual([]);
     expect(updated.tables_altered.map((t) => [t.name, t.changes.map((c) => `${c.action} ${c.name}`)])).toEqual([
-      ['tasks', ['added updated_at']],
+      ['tasks', ['added updated_at', 'added tasks_touch_updated_at']],
     ]);
     expect((await api.dbState()).current).toEqual(current);
     await expect(api.revisionSchemaDiff('nope')).rejects.toMatchObject({ kind: 'resolution' });

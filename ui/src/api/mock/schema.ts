@@ -12,6 +12,7 @@ import type {
   TableDiff,
   TablePart,
   TableRows,
+  Trigger,
 } from '../types';
 
 const col = (name: string, data_type: string, nullable: boolean, def: string | null = null, pk: number | null = null): Column => ({
@@ -52,6 +53,7 @@ function table(name: string, columns: Column[], extra: Partial<Table> = {}): Tab
     foreign_keys: [],
     unique_constraints: [],
     check_constraints: [],
+    triggers: [],
     is_version_table: false,
     ddl: null,
     ...extra,
@@ -65,6 +67,13 @@ const TASKS = '3b8f4c5d6e03';
 const TASK_INDEX = '4c9a5d6e7f04';
 const COMMENTS = '5dab6e7f8a05';
 const UPDATES = '7fcd8a9bac07';
+
+/** The demo's trigger as SQLite stores it. */
+const TOUCH_TRIGGER: Trigger = {
+  name: 'tasks_touch_updated_at',
+  definition:
+    'CREATE TRIGGER tasks_touch_updated_at\nAFTER UPDATE ON tasks\nFOR EACH ROW WHEN NEW.updated_at IS OLD.updated_at\nBEGIN\n    UPDATE tasks SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;\nEND',
+};
 
 function ddlOf(t: Table): string {
   const lines = t.columns.map(
@@ -139,6 +148,7 @@ export function mockSchema(applied: ReadonlySet<string>, versionTable: boolean, 
       table('tasks', columns, {
         foreign_keys: [fk('fk_tasks_project', ['project_id'], 'projects', 'CASCADE'), fk('fk_tasks_assignee', ['assignee_id'], 'users')],
         indexes: has(TASK_INDEX) ? [index('ix_tasks_status_due', ['status', 'due_date'])] : [],
+        triggers: has(UPDATES) ? [TOUCH_TRIGGER] : [],
       }),
     );
   }
@@ -162,7 +172,7 @@ export function mockSchema(applied: ReadonlySet<string>, versionTable: boolean, 
   return { dialect, schemas: ['main'], default_schema: 'main', tables, views, enums: [] };
 }
 
-/** Tables and views added/removed, and per table its columns and indexes added, removed or altered. */
+/** Tables and views added/removed, and per table its columns, indexes and triggers added, removed or altered. */
 export function mockDiff(before: Schema, after: Schema): SchemaDiff {
   const names = (ts: Table[]) => new Map(ts.map((t) => [`${t.schema}.${t.name}`, t] as const));
   const b = names(before.tables);
@@ -176,6 +186,7 @@ export function mockDiff(before: Schema, after: Schema): SchemaDiff {
     const pairs: [Map<string, TablePart>, Map<string, TablePart>][] = [
       [parts(old.columns, (c) => ({ object: 'column', definition: c })), parts(t.columns, (c) => ({ object: 'column', definition: c }))],
       [parts(old.indexes, (i) => ({ object: 'index', definition: i })), parts(t.indexes, (i) => ({ object: 'index', definition: i }))],
+      [parts(old.triggers, (g) => ({ object: 'trigger', definition: g })), parts(t.triggers, (g) => ({ object: 'trigger', definition: g }))],
     ];
     for (const [was, is] of pairs) {
       for (const [name, part] of is) {
