@@ -15,21 +15,7 @@ use retort_testkit::TestDb;
 
 /// A copy of the demo project (retort.toml and versions/) in `dir`.
 fn copy_demo(dir: &Path) -> PathBuf {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
-    let target = dir.join("project");
-    std::fs::create_dir_all(target.join("versions")).unwrap();
-    std::fs::copy(source.join("retort.toml"), target.join("retort.toml")).unwrap();
-    for entry in std::fs::read_dir(source.join("versions")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "sql") {
-            std::fs::copy(
-                &path,
-                target.join("versions").join(path.file_name().unwrap()),
-            )
-            .unwrap();
-        }
-    }
-    target
+    retort_testkit::copy_demo_project(dir)
 }
 
 async fn run(ws: &Workspace, url: &DatabaseUrl, command: RunCommand<'_>) {

@@ -12,21 +12,7 @@ use retort_testkit::{admin_execute, TestDb};
 
 /// The demo project copied into `dir`, so nothing the test does touches the checkout.
 fn demo_copy(dir: &Path) -> Workspace {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
-    let target = dir.join("project");
-    std::fs::create_dir_all(target.join("versions")).unwrap();
-    std::fs::copy(source.join("retort.toml"), target.join("retort.toml")).unwrap();
-    for entry in std::fs::read_dir(source.join("versions")).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(
-                entry.path(),
-                target.join("versions").join(entry.file_name()),
-            )
-            .unwrap();
-        }
-    }
-    Workspace::open(&target).expect("demo project copy")
+    Workspace::open(&retort_testkit::copy_demo_project(dir)).expect("demo project copy")
 }
 
 async fn upgrade(ws: &Workspace, url: &DatabaseUrl, target: &str) -> retort_core::Result<()> {

@@ -28,17 +28,7 @@ const MYSQL_TRIGGER_REVISION: &str = "8c0000000001";
 /// The demo project (retort.toml and versions/) copied into `dir`, plus a revision that gives
 /// MySQL the trigger the other dialects get from the demo.
 fn demo_copy(dir: &Path) -> PathBuf {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
-    let target = dir.join("project");
-    std::fs::create_dir_all(target.join("versions")).unwrap();
-    std::fs::copy(source.join("retort.toml"), target.join("retort.toml")).unwrap();
-    for entry in std::fs::read_dir(source.join("versions")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "sql") {
-            let name = path.file_name().unwrap();
-            std::fs::copy(&path, target.join("versions").join(name)).unwrap();
-        }
-    }
+    let target = retort_testkit::copy_demo_project(dir);
     std::fs::write(
         target.join(format!(
             "versions/{MYSQL_TRIGGER_REVISION}_mysql_trigger.sql"

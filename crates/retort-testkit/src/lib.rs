@@ -136,3 +136,21 @@ pub async fn admin_execute(dialect: Dialect, admin_url: &str, sql: &str) {
         Dialect::Sqlite => {}
     }
 }
+
+/// A copy of the demo project (`migrations/`: retort.toml and versions/*.sql) in `dir/project`,
+/// so a test can add or change scripts without touching the checkout. Returns the copy's folder.
+pub fn copy_demo_project(dir: &Path) -> PathBuf {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
+    let target = dir.join("project");
+    std::fs::create_dir_all(target.join("versions")).expect("create the demo copy");
+    std::fs::copy(source.join("retort.toml"), target.join("retort.toml"))
+        .expect("copy the demo's retort.toml");
+    for entry in std::fs::read_dir(source.join("versions")).expect("read the demo's versions") {
+        let path = entry.expect("a demo script").path();
+        if path.extension().is_some_and(|e| e == "sql") {
+            let name = path.file_name().expect("a script name");
+            std::fs::copy(&path, target.join("versions").join(name)).expect("copy a demo script");
+        }
+    }
+    target
+}
