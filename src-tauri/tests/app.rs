@@ -31,23 +31,6 @@ fn downgrade(target: &str) -> ActionRequest {
     action(ActionKind::Downgrade, target)
 }
 
-/// Opens the demo project and selects its own SQLite URL (whatever DATABASE_URL says).
-async fn ready() -> Fixture {
-    let fixture = Fixture::new();
-    let view = fixture
-        .state
-        .open_startup_project()
-        .await
-        .expect("demo opens");
-    assert!(view.is_demo);
-    fixture
-        .state
-        .select_connection(PROJECT_ID, None)
-        .await
-        .expect("select the project URL");
-    fixture
-}
-
 async fn run(
     fixture: &Fixture,
     request: &ActionRequest,
@@ -109,7 +92,7 @@ async fn first_run_opens_the_demo_project_with_its_timeline() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_project_url_is_listed_and_nothing_is_created_by_reading() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let connections = fixture.state.list_connections().unwrap();
     let project = connections.iter().find(|c| c.id == PROJECT_ID).unwrap();
     assert_eq!(project.source, ConnectionSource::Project);
@@ -125,7 +108,7 @@ async fn the_project_url_is_listed_and_nothing_is_created_by_reading() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn preview_and_show_sql_run_nothing() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let preview = fixture
         .state
         .preview_action(&upgrade("head"))
@@ -162,7 +145,7 @@ async fn preview_and_show_sql_run_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn runs_report_progress_in_order_and_move_the_database() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let (outcome, events) = run(&fixture, &upgrade("+1"), "run-1").await;
     let outcome = outcome.unwrap();
     assert_eq!(outcome.current, vec![DEMO[0].to_string()]);
@@ -207,7 +190,7 @@ async fn runs_report_progress_in_order_and_move_the_database() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_cancelled_between_revisions_keeps_what_completed() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let state = &fixture.state;
     let events = Arc::new(Mutex::new(Vec::new()));
     let seen = events.clone();
@@ -247,7 +230,7 @@ async fn a_run_cancelled_between_revisions_keeps_what_completed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_revision_reports_where_and_leaves_the_database_unchanged() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let (outcome, _) = run(&fixture, &upgrade("+1"), "first").await;
     outcome.unwrap();
     std::fs::write(
@@ -301,7 +284,7 @@ fn sqlite_input(fixture: &Fixture, name: &str, production: bool) -> ConnectionIn
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_connections_need_the_database_name_typed() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let saved = fixture
         .state
         .save_connection(sqlite_input(&fixture, "Production", true))
@@ -343,7 +326,7 @@ async fn production_connections_need_the_database_name_typed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn saved_connections_keep_passwords_out_of_files_without_a_keychain() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let input = ConnectionInput {
         id: None,
         name: "Staging".to_string(),
@@ -436,7 +419,7 @@ async fn saved_connections_keep_passwords_out_of_files_without_a_keychain() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connection_tests_name_the_problem() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let result = fixture
         .state
         .test_connection(PROJECT_ID, None)
@@ -470,7 +453,7 @@ async fn connection_tests_name_the_problem() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revision_details_show_the_sql_for_the_dialect() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let detail = fixture.state.revision_detail(DEMO[5]).unwrap();
     assert_eq!(
         detail.parents,
@@ -493,7 +476,7 @@ async fn revision_details_show_the_sql_for_the_dialect() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_projects_are_created_and_opened() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let dir = fixture.dir.path().join("fresh");
     let view = fixture.state.new_project(&dir).await.unwrap();
     assert!(view.revisions.is_empty());

@@ -7,7 +7,6 @@ mod common;
 
 use common::{Fixture, DEMO};
 use retort_app::dto::{ActionKind, ActionRequest, ActivityOutcome, ConnectionInput};
-use retort_app::PROJECT_ID;
 use retort_core::dialect::Dialect;
 use retort_core::doctor::Severity;
 
@@ -19,21 +18,6 @@ fn upgrade(target: &str) -> ActionRequest {
         purge: false,
         backup: None,
     }
-}
-
-async fn ready() -> Fixture {
-    let fixture = Fixture::new();
-    fixture
-        .state
-        .open_startup_project()
-        .await
-        .expect("demo opens");
-    fixture
-        .state
-        .select_connection(PROJECT_ID, None)
-        .await
-        .expect("select the project URL");
-    fixture
 }
 
 async fn sql(fixture: &Fixture, statement: &str) {
@@ -55,7 +39,7 @@ async fn without_version_table(fixture: &Fixture, revision: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_version_table_is_found_and_the_stamp_fix_repairs_it() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     without_version_table(&fixture, DEMO[3]).await;
 
     let findings = fixture.state.diagnose().await.expect("diagnose");
@@ -133,7 +117,7 @@ async fn a_missing_version_table_is_found_and_the_stamp_fix_repairs_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_fix_fails_changes_nothing_and_is_logged() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let error = fixture
         .state
         .apply_fix("drop-everything", None)
@@ -151,7 +135,7 @@ async fn an_unknown_fix_fails_changes_nothing_and_is_logged() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fixes_on_production_need_the_database_name() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let path = fixture.dir.path().join("prod.db");
     let saved = fixture
         .state
@@ -192,7 +176,7 @@ async fn fixes_on_production_need_the_database_name() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_diagnostics_export_holds_findings_and_activity_without_secrets() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     without_version_table(&fixture, DEMO[1]).await;
     // A log line that carries a password (as a careless driver message might).
     let logs = fixture.data().join("logs");
@@ -247,7 +231,7 @@ async fn the_diagnostics_export_holds_findings_and_activity_without_secrets() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_revision_row_is_explained_and_replaced_by_the_head() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     fixture
         .state
         .run_action(&upgrade(DEMO[1]), "setup", None, |_| {})

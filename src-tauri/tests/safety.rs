@@ -5,27 +5,11 @@ mod common;
 
 use common::Fixture;
 use retort_app::dto::{ActionKind, ActionRequest};
-use retort_app::PROJECT_ID;
 use retort_core::roundtrip::RoundTripPhase;
-
-async fn ready() -> Fixture {
-    let fixture = Fixture::new();
-    fixture
-        .state
-        .open_startup_project()
-        .await
-        .expect("demo opens");
-    fixture
-        .state
-        .select_connection(PROJECT_ID, None)
-        .await
-        .expect("select the project URL");
-    fixture
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drift_is_found_after_a_hand_made_column() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let error = fixture.state.check_drift().await.unwrap_err();
     // Read-only: a database file that does not exist yet is reported, not created.
     assert!(
@@ -66,7 +50,7 @@ async fn drift_is_found_after_a_hand_made_column() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_round_trip_test_passes_with_progress() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let mut phases = Vec::new();
     let report = fixture
         .state

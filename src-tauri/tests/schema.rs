@@ -5,7 +5,6 @@ mod common;
 
 use common::Fixture;
 use retort_app::dto::{ActionKind, ActionRequest};
-use retort_app::PROJECT_ID;
 
 fn action(kind: ActionKind, target: &str) -> ActionRequest {
     ActionRequest {
@@ -17,24 +16,9 @@ fn action(kind: ActionKind, target: &str) -> ActionRequest {
     }
 }
 
-async fn ready() -> Fixture {
-    let fixture = Fixture::new();
-    fixture
-        .state
-        .open_startup_project()
-        .await
-        .expect("demo opens");
-    fixture
-        .state
-        .select_connection(PROJECT_ID, None)
-        .await
-        .expect("select the project URL");
-    fixture
-}
-
 #[tokio::test]
 async fn a_snapshot_of_a_missing_database_creates_nothing() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let schema = fixture.state.schema_snapshot(None).await.expect("snapshot");
     assert!(schema.tables.is_empty());
     assert!(!fixture.nexus_db().exists());
@@ -42,7 +26,7 @@ async fn a_snapshot_of_a_missing_database_creates_nothing() {
 
 #[tokio::test]
 async fn runs_record_what_they_changed_and_tables_show_their_rows() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let state = &fixture.state;
     state
         .run_action_with_diff(&action(ActionKind::Upgrade, "head"), "up", None, |_| {})
@@ -85,7 +69,7 @@ async fn runs_record_what_they_changed_and_tables_show_their_rows() {
 
 #[tokio::test]
 async fn a_revision_shows_its_schema_change_without_touching_the_database() {
-    let fixture = ready().await;
+    let fixture = Fixture::ready().await;
     let diff = fixture
         .state
         .revision_schema_diff("7fcd8a9bac07")

@@ -556,21 +556,11 @@ async fn mysql_migration_user_without_event_privilege_can_back_up() {
         &format!("CREATE USER {account} IDENTIFIED BY 'Bk-s3cret'"),
     )
     .await;
-    struct Guard(String, String);
-    impl Drop for Guard {
-        fn drop(&mut self) {
-            let (url, sql) = (self.0.clone(), format!("DROP USER IF EXISTS {}", self.1));
-            let _ = std::thread::spawn(move || {
-                tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap()
-                    .block_on(retort_testkit::admin_execute(Dialect::Mysql, &url, &sql));
-            })
-            .join();
-        }
-    }
-    let _guard = Guard(admin_url.clone(), account.clone());
+    let _guard = retort_testkit::AdminCleanup::new(
+        Dialect::Mysql,
+        &admin_url,
+        format!("DROP USER IF EXISTS {account}"),
+    );
     retort_testkit::admin_execute(
         Dialect::Mysql,
         &admin_url,

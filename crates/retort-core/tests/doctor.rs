@@ -3,11 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use retort_core::dialect::Dialect;
-use retort_core::doctor::{self, Finding, Severity};
-use retort_core::ops::{RunCommand, Workspace};
-use retort_core::runner::RunOptions;
+use retort_core::doctor::{self, Severity};
+use retort_core::ops::Workspace;
 use retort_core::{version_table, DatabaseUrl, Project};
-use retort_testkit::TestDb;
+use retort_testkit::{finding, TestDb};
 
 fn demo() -> Workspace {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
@@ -15,22 +14,9 @@ fn demo() -> Workspace {
 }
 
 async fn upgrade(ws: &Workspace, url: &DatabaseUrl, target: &str) {
-    let mut ignore = |_| {};
-    ws.run(
-        url,
-        RunCommand::Upgrade(target),
-        &RunOptions::default(),
-        &mut ignore,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("upgrade {target}: {e}"));
-}
-
-fn finding<'a>(findings: &'a [Finding], check: &str) -> &'a Finding {
-    findings
-        .iter()
-        .find(|f| f.check == check)
-        .unwrap_or_else(|| panic!("no {check} finding in {findings:#?}"))
+    retort_testkit::upgrade(ws, url, target)
+        .await
+        .unwrap_or_else(|e| panic!("upgrade {target}: {e}"));
 }
 
 const MIDDLE: &str = "4c9a5d6e7f04";

@@ -4,58 +4,15 @@
 use std::path::{Path, PathBuf};
 
 use retort_core::dialect::Dialect;
-use retort_core::doctor::{self, Finding, Severity};
+use retort_core::doctor::{self, Severity};
 use retort_core::ops::{RunCommand, Workspace};
 use retort_core::runner::RunOptions;
 use retort_core::DatabaseUrl;
-use retort_testkit::{admin_execute, TestDb};
+use retort_testkit::{admin_execute, finding, upgrade, AdminCleanup, TestDb};
 
 /// The demo project copied into `dir`, so nothing the test does touches the checkout.
 fn demo_copy(dir: &Path) -> Workspace {
     Workspace::open(&retort_testkit::copy_demo_project(dir)).expect("demo project copy")
-}
-
-async fn upgrade(ws: &Workspace, url: &DatabaseUrl, target: &str) -> retort_core::Result<()> {
-    let mut ignore = |_| {};
-    ws.run(
-        url,
-        RunCommand::Upgrade(target),
-        &RunOptions::default(),
-        &mut ignore,
-    )
-    .await
-    .map(|_| ())
-}
-
-fn finding<'a>(findings: &'a [Finding], check: &str) -> &'a Finding {
-    findings
-        .iter()
-        .find(|f| f.check == check)
-        .unwrap_or_else(|| panic!("no {check} finding in {findings:#?}"))
-}
-
-/// Drops the test account (or role: `kind`) when the test ends, also on panic.
-struct UserGuard {
-    admin_url: String,
-    account: String,
-    kind: &'static str,
-}
-
-impl Drop for UserGuard {
-    fn drop(&mut self) {
-        let admin_url = self.admin_url.clone();
-        let sql = format!("DROP {} IF EXISTS {}", self.kind, self.account);
-        let cleanup = std::thread::spawn(move || {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("cleanup runtime")
-                .block_on(admin_execute(Dialect::Mysql, &admin_url, &sql));
-        });
-        if cleanup.join().is_err() && !std::thread::panicking() {
-            panic!("could not drop the test user");
-        }
-    }
 }
 
 /// The admin URL with `user` (no password) instead of the administrator.
@@ -90,11 +47,11 @@ async fn mariadb_user_without_alter_gets_the_grant_it_needs() {
         &format!("CREATE USER {account}"),
     )
     .await;
-    let _guard = UserGuard {
-        admin_url: admin_url.clone(),
-        account: account.clone(),
-        kind: "USER",
-    };
+    let _guard = AdminCleanup::new(
+        Dialect::Mysql,
+        &admin_url,
+        format!("DROP USER IF EXISTS {}", account.clone()),
+    );
     admin_execute(
         Dialect::Mysql,
         &admin_url,
@@ -172,11 +129,11 @@ async fn mariadb_user_who_cannot_read_the_version_table() {
         &format!("CREATE USER {account}"),
     )
     .await;
-    let _guard = UserGuard {
-        admin_url: admin_url.clone(),
-        account: account.clone(),
-        kind: "USER",
-    };
+    let _guard = AdminCleanup::new(
+        Dialect::Mysql,
+        &admin_url,
+        format!("DROP USER IF EXISTS {}", account.clone()),
+    );
     admin_execute(
         Dialect::Mysql,
         &admin_url,
@@ -494,16 +451,16 @@ async fn mariadb_privileges_through_a_default_role() {
     let suffix = format!("{:016x}", rand_suffix());
     let (user, role) = (format!("retort_t_{suffix}"), format!("retort_r_{suffix}"));
     let account = format!("'{user}'@'%'");
-    let _user_guard = UserGuard {
-        admin_url: admin_url.clone(),
-        account: account.clone(),
-        kind: "USER",
-    };
-    let _role_guard = UserGuard {
-        admin_url: admin_url.clone(),
-        account: format!("'{role}'"),
-        kind: "ROLE",
-    };
+    let _user_guard = AdminCleanup::new(
+        Dialect::Mysql,
+        &admin_url,
+        format!("DROP USER IF EXISTS {}", account.clone()),
+    );
+    let _role_guard = AdminCleanup::new(
+        Dialect::Mysql,
+        &admin_url,
+        format!("DROP ROLE IF EXISTS '{role}'"),
+    );
     admin_execute(
         Dialect::Mysql,
         &admin_url,

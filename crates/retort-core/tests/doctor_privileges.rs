@@ -4,63 +4,14 @@
 use std::path::Path;
 
 use retort_core::dialect::Dialect;
-use retort_core::doctor::{self, Finding, Severity};
-use retort_core::ops::{RunCommand, Workspace};
-use retort_core::runner::RunOptions;
+use retort_core::doctor::{self, Severity};
+use retort_core::ops::Workspace;
 use retort_core::DatabaseUrl;
-use retort_testkit::{admin_execute, TestDb};
+use retort_testkit::{admin_execute, finding, upgrade, AdminCleanup, TestDb};
 
 /// The demo project copied into `dir`, so nothing the test does touches the checkout.
 fn demo_copy(dir: &Path) -> Workspace {
     Workspace::open(&retort_testkit::copy_demo_project(dir)).expect("demo project copy")
-}
-
-async fn upgrade(ws: &Workspace, url: &DatabaseUrl, target: &str) -> retort_core::Result<()> {
-    let mut ignore = |_| {};
-    ws.run(
-        url,
-        RunCommand::Upgrade(target),
-        &RunOptions::default(),
-        &mut ignore,
-    )
-    .await
-    .map(|_| ())
-}
-
-fn finding<'a>(findings: &'a [Finding], check: &str) -> &'a Finding {
-    findings
-        .iter()
-        .find(|f| f.check == check)
-        .unwrap_or_else(|| panic!("no {check} finding in {findings:#?}"))
-}
-
-/// Drops the test role when the test ends, also on panic (after the objects it owns).
-struct RoleGuard {
-    /// Admin URL of the test database.
-    admin_url: String,
-    role: String,
-}
-
-impl Drop for RoleGuard {
-    fn drop(&mut self) {
-        let admin_url = self.admin_url.clone();
-        let role = self.role.clone();
-        // Drop may run inside the test's runtime, which cannot be blocked on: use a thread.
-        let cleanup = std::thread::spawn(move || {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("cleanup runtime")
-                .block_on(admin_execute(
-                    Dialect::Postgresql,
-                    &admin_url,
-                    &format!("DROP OWNED BY {role}; DROP ROLE IF EXISTS {role}"),
-                ));
-        });
-        if cleanup.join().is_err() && !std::thread::panicking() {
-            panic!("could not drop the test role");
-        }
-    }
 }
 
 const MIDDLE: &str = "4c9a5d6e7f04";
@@ -92,10 +43,12 @@ async fn postgres_role_without_privileges_gets_the_grants_it_needs() {
         &format!("CREATE ROLE {role} LOGIN"),
     )
     .await;
-    let _guard = RoleGuard {
-        admin_url: admin_url.clone(),
-        role: role.clone(),
-    };
+    // After the objects it owns.
+    let _guard = AdminCleanup::new(
+        Dialect::Postgresql,
+        &admin_url,
+        format!("DROP OWNED BY {role}; DROP ROLE IF EXISTS {role}"),
+    );
     let mut role_url = url::Url::parse(&admin_url).unwrap();
     role_url.set_username(&role).unwrap();
     role_url.set_password(None).unwrap();
@@ -172,10 +125,12 @@ async fn postgres_empty_database_needs_create_on_the_schema() {
         &format!("CREATE ROLE {role} LOGIN"),
     )
     .await;
-    let _guard = RoleGuard {
-        admin_url: admin_url.clone(),
-        role: role.clone(),
-    };
+    // After the objects it owns.
+    let _guard = AdminCleanup::new(
+        Dialect::Postgresql,
+        &admin_url,
+        format!("DROP OWNED BY {role}; DROP ROLE IF EXISTS {role}"),
+    );
     let mut role_url = url::Url::parse(&admin_url).unwrap();
     role_url.set_username(&role).unwrap();
     role_url.set_password(None).unwrap();
@@ -212,30 +167,6 @@ fn rand_suffix() -> u64 {
     hasher.finish()
 }
 
-/// Drops a database created by a test's fix, also on panic.
-struct DatabaseGuard {
-    dialect: Dialect,
-    admin_url: String,
-    name: String,
-}
-
-impl Drop for DatabaseGuard {
-    fn drop(&mut self) {
-        let (dialect, admin_url) = (self.dialect, self.admin_url.clone());
-        let sql = format!("DROP DATABASE IF EXISTS {}", self.name);
-        let cleanup = std::thread::spawn(move || {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("cleanup runtime")
-                .block_on(admin_execute(dialect, &admin_url, &sql));
-        });
-        if cleanup.join().is_err() && !std::thread::panicking() {
-            panic!("could not drop the created database");
-        }
-    }
-}
-
 /// A URL naming a database that does not exist: a `connection` finding with a
 /// `create-database` fix that creates it; diagnosing afterwards finds no connection problem.
 async fn unknown_database(dialect: Dialect, test: &str) {
@@ -245,11 +176,11 @@ async fn unknown_database(dialect: Dialect, test: &str) {
     let ws = demo_copy(db.dir());
     let name = format!("retort_t_{:016x}", rand_suffix());
     let missing = db.url.with_database(&name);
-    let _guard = DatabaseGuard {
+    let _guard = AdminCleanup::new(
         dialect,
-        admin_url: db.url.connect_url().to_string(),
-        name: name.clone(),
-    };
+        db.url.connect_url(),
+        format!("DROP DATABASE IF EXISTS {name}"),
+    );
 
     let findings = doctor::diagnose(&ws, &missing)
         .await

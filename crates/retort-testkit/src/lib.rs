@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 
 use retort_core::db::Database;
 use retort_core::dialect::Dialect;
+use retort_core::doctor::Finding;
+use retort_core::ops::{RunCommand, Workspace};
+use retort_core::runner::RunOptions;
 use retort_core::DatabaseUrl;
 use sqlx::Connection;
 
@@ -99,18 +102,77 @@ impl Drop for TestDb {
             Dialect::Postgresql => format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", server.name),
             _ => format!("DROP DATABASE IF EXISTS {}", server.name),
         };
-        // Drop may run inside the test's runtime, which cannot be blocked on: use a thread.
-        let cleanup = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("cleanup runtime");
-            runtime.block_on(admin_execute(dialect, &server.admin_url, &drop_sql));
-        });
-        if cleanup.join().is_err() && !std::thread::panicking() {
+        if !admin_execute_blocking(dialect, &server.admin_url, &drop_sql)
+            && !std::thread::panicking()
+        {
             panic!("could not drop the test database");
         }
     }
+}
+
+/// Runs `sql` as the administrator from synchronous code, also inside a test's runtime (which
+/// cannot be blocked on, hence a thread of its own). False when it failed.
+fn admin_execute_blocking(dialect: Dialect, admin_url: &str, sql: &str) -> bool {
+    let (admin_url, sql) = (admin_url.to_string(), sql.to_string());
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("cleanup runtime")
+            .block_on(admin_execute(dialect, &admin_url, &sql));
+    })
+    .join()
+    .is_ok()
+}
+
+/// Runs `sql` as the administrator when dropped, also when the test panics: drops the accounts,
+/// roles and databases a test makes beyond its [`TestDb`]. Declare it after the `TestDb` so it
+/// runs first.
+pub struct AdminCleanup {
+    dialect: Dialect,
+    admin_url: String,
+    sql: String,
+}
+
+impl AdminCleanup {
+    pub fn new(dialect: Dialect, admin_url: &str, sql: impl Into<String>) -> AdminCleanup {
+        AdminCleanup {
+            dialect,
+            admin_url: admin_url.to_string(),
+            sql: sql.into(),
+        }
+    }
+}
+
+impl Drop for AdminCleanup {
+    fn drop(&mut self) {
+        if !admin_execute_blocking(self.dialect, &self.admin_url, &self.sql)
+            && !std::thread::panicking()
+        {
+            panic!("test clean-up failed: {}", self.sql);
+        }
+    }
+}
+
+/// Runs `ws` up to `target` on `url`, without progress output.
+pub async fn upgrade(ws: &Workspace, url: &DatabaseUrl, target: &str) -> retort_core::Result<()> {
+    let mut ignore = |_| {};
+    ws.run(
+        url,
+        RunCommand::Upgrade(target),
+        &RunOptions::default(),
+        &mut ignore,
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The doctor's finding of `check`; panics listing all findings when there is none.
+pub fn finding<'a>(findings: &'a [Finding], check: &str) -> &'a Finding {
+    findings
+        .iter()
+        .find(|f| f.check == check)
+        .unwrap_or_else(|| panic!("no {check} finding in {findings:#?}"))
 }
 
 pub async fn admin_execute(dialect: Dialect, admin_url: &str, sql: &str) {
@@ -140,8 +202,15 @@ pub async fn admin_execute(dialect: Dialect, admin_url: &str, sql: &str) {
 /// A copy of the demo project (`migrations/`: retort.toml and versions/*.sql) in `dir/project`,
 /// so a test can add or change scripts without touching the checkout. Returns the copy's folder.
 pub fn copy_demo_project(dir: &Path) -> PathBuf {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
     let target = dir.join("project");
+    copy_demo_into(&target);
+    target
+}
+
+/// The demo project's retort.toml and versions/*.sql copied into `target` (no database file
+/// that may lie around in the checkout).
+pub fn copy_demo_into(target: &Path) {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
     std::fs::create_dir_all(target.join("versions")).expect("create the demo copy");
     std::fs::copy(source.join("retort.toml"), target.join("retort.toml"))
         .expect("copy the demo's retort.toml");
@@ -152,5 +221,4 @@ pub fn copy_demo_project(dir: &Path) -> PathBuf {
             std::fs::copy(&path, target.join("versions").join(name)).expect("copy a demo script");
         }
     }
-    target
 }

@@ -13,11 +13,29 @@ pub struct Fixture {
 }
 
 impl Fixture {
+    /// [`Fixture::new`] with the demo project opened and its own SQLite URL (`nexus.db`)
+    /// selected, whatever DATABASE_URL says.
+    pub async fn ready() -> Fixture {
+        let fixture = Fixture::new();
+        let view = fixture
+            .state
+            .open_startup_project()
+            .await
+            .expect("demo opens");
+        assert!(view.is_demo);
+        fixture
+            .state
+            .select_connection(retort_app::PROJECT_ID, None)
+            .await
+            .expect("select the project URL");
+        fixture
+    }
+
     /// The demo project copied to `<tmp>/demo` (its `nexus.db` there), data in `<tmp>/data`.
     pub fn new() -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
         let demo = dir.path().join("demo");
-        copy_demo_project(&demo);
+        retort_testkit::copy_demo_into(&demo);
         let paths = AppPaths::under(&dir.path().join("data"), demo);
         Fixture {
             state: AppState::new(paths, Keychain::disabled()),
@@ -41,26 +59,6 @@ impl Fixture {
 
 pub fn repo_migrations() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations")
-}
-
-/// retort.toml and versions/*.sql, without any database file lying around in the checkout.
-pub fn copy_demo_project(target: &Path) {
-    let source = repo_migrations();
-    std::fs::create_dir_all(target.join("versions")).expect("create versions/");
-    std::fs::copy(source.join("retort.toml"), target.join("retort.toml"))
-        .expect("copy retort.toml");
-    for entry in std::fs::read_dir(source.join("versions")).expect("read versions/") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "sql") {
-            std::fs::copy(
-                &path,
-                target
-                    .join("versions")
-                    .join(path.file_name().expect("name")),
-            )
-            .expect("copy a script");
-        }
-    }
 }
 
 /// The demo project's revisions, oldest first.

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 
 use retort_core::Dialect;
-use retort_testkit::TestDb;
+use retort_testkit::{AdminCleanup, TestDb};
 
 use retort_e2e::{
     copy_project, execute_sql, fail, query_texts, read_scripts, repo_root, target_dir, testid,
@@ -989,9 +989,9 @@ fn run_on_server(tools: &Tools, shots_dir: &Path, dialect: Dialect) -> Result<()
     let mut secrets = vec![SERVER_SECRET.to_string()];
     let _account = match dialect {
         Dialect::Mysql => {
-            let account = ServerAccount::create(&runtime, &admin_url, &name)?;
+            let (user, account) = create_account(&runtime, &admin_url, &name);
             app_url
-                .set_username(&account.user)
+                .set_username(&user)
                 .map_err(|()| "the test server URL cannot carry a user")?;
             // The stored hash signs in as the account too (SHOW GRANTS prints it on MariaDB).
             secrets.extend(runtime.block_on(async {
@@ -1042,49 +1042,28 @@ fn run_on_server(tools: &Tools, shots_dir: &Path, dialect: Dialect) -> Result<()
     Ok(())
 }
 
-/// A MariaDB account with every privilege on the test database only, dropped afterwards.
-struct ServerAccount {
-    admin_url: String,
-    user: String,
-}
-
-impl ServerAccount {
-    fn create(runtime: &tokio::runtime::Runtime, admin_url: &str, database: &str) -> Result<Self> {
-        let user = format!("retort_e2e_{}", &database["retort_t_".len()..]);
-        let account = ServerAccount {
-            admin_url: admin_url.to_string(),
-            user,
-        };
-        runtime.block_on(retort_testkit::admin_execute(
-            Dialect::Mysql,
-            admin_url,
-            &format!(
-                "CREATE USER '{0}'@'%' IDENTIFIED BY '{SERVER_SECRET}'; \
-                 GRANT ALL PRIVILEGES ON `{database}`.* TO '{0}'@'%'",
-                account.user
-            ),
-        ));
-        Ok(account)
-    }
-}
-
-impl Drop for ServerAccount {
-    fn drop(&mut self) {
-        let (url, sql) = (
-            self.admin_url.clone(),
-            format!("DROP USER IF EXISTS '{}'@'%'", self.user),
-        );
-        // Drop may run inside a runtime, which cannot be blocked on: use a thread.
-        let _ = std::thread::spawn(move || {
-            if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                runtime.block_on(retort_testkit::admin_execute(Dialect::Mysql, &url, &sql));
-            }
-        })
-        .join();
-    }
+/// A MariaDB account with every privilege on the test database only, needing
+/// [`SERVER_SECRET`]; dropped when the returned guard is.
+fn create_account(
+    runtime: &tokio::runtime::Runtime,
+    admin_url: &str,
+    database: &str,
+) -> (String, AdminCleanup) {
+    let user = format!("retort_e2e_{}", &database["retort_t_".len()..]);
+    let cleanup = AdminCleanup::new(
+        Dialect::Mysql,
+        admin_url,
+        format!("DROP USER IF EXISTS '{user}'@'%'"),
+    );
+    runtime.block_on(retort_testkit::admin_execute(
+        Dialect::Mysql,
+        admin_url,
+        &format!(
+            "CREATE USER '{user}'@'%' IDENTIFIED BY '{SERVER_SECRET}'; \
+             GRANT ALL PRIVILEGES ON `{database}`.* TO '{user}'@'%'"
+        ),
+    ));
+    (user, cleanup)
 }
 
 /// The server's test database, read directly as the administrator.

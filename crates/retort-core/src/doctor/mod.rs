@@ -237,10 +237,19 @@ pub async fn apply_fix(ws: &Workspace, url: &DatabaseUrl, fix_id: &str) -> Resul
             sqlite_lock::apply(url, kind).await
         }
         (connection::CREATE_DATABASE, None) => connection::create_database(url).await,
-        (postgres_privileges::FIX, None) if url.dialect() == Dialect::Mysql => {
-            Err(mysql_privileges::refuse(ws, url).await)
-        }
-        (postgres_privileges::FIX, None) => Err(postgres_privileges::refuse(ws, url).await),
+        (postgres_privileges::FIX, None) => Err(if url.dialect() == Dialect::Mysql {
+            administrator_only(
+                mysql_privileges::check(ws, url, None).await,
+                "root or an account with GRANT OPTION",
+                "account",
+            )
+        } else {
+            administrator_only(
+                postgres_privileges::check(ws, url, None).await,
+                "a superuser or the owner of the objects",
+                "role",
+            )
+        }),
         (mysql_half_applied::FINISH | mysql_half_applied::UNDO, Some(revision)) => {
             mysql_half_applied::apply(ws, url, kind, revision).await
         }
@@ -253,6 +262,29 @@ pub async fn apply_fix(ws: &Workspace, url: &DatabaseUrl, fix_id: &str) -> Resul
 enum Stamped {
     Stamp(Vec<String>, bool),
     Upgrade,
+}
+
+/// `apply_fix("grants")`: the grants are for an administrator, never run on this connection,
+/// so this is always an error, carrying the statements of the privilege check's fix.
+fn administrator_only(checked: Result<Option<Finding>>, administrator: &str, who: &str) -> Error {
+    let statements: Vec<String> = match checked {
+        Ok(Some(finding)) => finding
+            .fixes
+            .into_iter()
+            .flat_map(|f| f.sql_preview)
+            .collect(),
+        _ => Vec::new(),
+    };
+    Error::command(format!(
+        "The '{}' fix must be run by an administrator ({administrator}), not by this \
+         connection's {who}. Statements:\n{}",
+        postgres_privileges::FIX,
+        if statements.is_empty() {
+            "(none needed now)".to_string()
+        } else {
+            statements.join("\n")
+        }
+    ))
 }
 
 fn stamp(revision: &str, purge: bool) -> Stamped {

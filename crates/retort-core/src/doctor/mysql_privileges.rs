@@ -470,27 +470,6 @@ fn order(set: &BTreeSet<&'static str>) -> Vec<&'static str> {
     out
 }
 
-/// `apply_fix("grants")` on MySQL: always an error carrying the statements.
-pub async fn refuse(ws: &Workspace, url: &DatabaseUrl) -> Error {
-    let statements = match check(ws, url, None).await {
-        Ok(Some(finding)) => finding
-            .fixes
-            .into_iter()
-            .flat_map(|f| f.sql_preview)
-            .collect::<Vec<_>>(),
-        _ => Vec::new(),
-    };
-    Error::command(format!(
-        "The '{FIX}' fix must be run by an administrator (root or an account with GRANT OPTION), \
-         not by this connection's account. Statements:\n{}",
-        if statements.is_empty() {
-            "(none needed now)".to_string()
-        } else {
-            statements.join("\n")
-        }
-    ))
-}
-
 /// What the account has through roles: the grants of the roles active in this session (and of
 /// the roles granted to those), and the roles granted to it that are not active.
 #[derive(Default)]

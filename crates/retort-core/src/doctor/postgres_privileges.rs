@@ -410,27 +410,6 @@ pub(crate) fn pending_revisions(ws: &Workspace, rows: Option<&[String]>) -> Vec<
         .unwrap_or_default()
 }
 
-/// `apply_fix("grants")`: always an error carrying the statements.
-pub async fn refuse(ws: &Workspace, url: &DatabaseUrl) -> Error {
-    let statements = match check(ws, url, None).await {
-        Ok(Some(finding)) => finding
-            .fixes
-            .into_iter()
-            .flat_map(|f| f.sql_preview)
-            .collect::<Vec<_>>(),
-        _ => Vec::new(),
-    };
-    Error::command(format!(
-        "The '{FIX}' fix must be run by an administrator (a superuser or the owner of the objects), \
-         not by this connection's role. Statements:\n{}",
-        if statements.is_empty() {
-            "(none needed now)".to_string()
-        } else {
-            statements.join("\n")
-        }
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
