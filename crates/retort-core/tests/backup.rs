@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::TestDb;
-use retort_core::backup::{BackupMode, BackupStore};
+use retort_core::backup::{BackupInfo, BackupMode, BackupStore};
 use retort_core::db::Database;
 use retort_core::dialect::Dialect;
 use retort_core::ops::{RunCommand, Workspace};
@@ -70,6 +70,15 @@ async fn populated(db: &TestDb, ws: &Workspace) {
 
 fn store(db: &TestDb) -> BackupStore {
     BackupStore::open(db.dir().join("data/backups"))
+}
+
+/// A backup of `url` now (the database has something to back up).
+async fn back_up(store: &BackupStore, url: &DatabaseUrl, reason: &str) -> BackupInfo {
+    store
+        .create(url, "alembic_version", reason)
+        .await
+        .expect("back up")
+        .expect("a database to back up")
 }
 
 async fn backup_downgrade_restore(db: &TestDb) {
@@ -139,11 +148,7 @@ async fn restore_removes_objects_made_after_the_backup(db: &TestDb) {
     .await;
     let schema_before = snapshot(&ws, &db.url).await;
     let store = store(db);
-    let backup = store
-        .create(&db.url, "alembic_version", "objects")
-        .await
-        .unwrap()
-        .unwrap();
+    let backup = back_up(&store, &db.url, "objects").await;
 
     exec(&db.url, "DROP VIEW v_users").await;
     exec(&db.url, "CREATE VIEW v_stray AS SELECT id FROM projects").await;
@@ -242,11 +247,7 @@ async fn retention_keeps_the_newest_backups_of_each_database() {
             .unwrap();
         ids.push(info.id);
     }
-    let other_backup = store
-        .create(&other, "alembic_version", "other")
-        .await
-        .unwrap()
-        .unwrap();
+    let other_backup = back_up(&store, &other, "other").await;
     assert!(other_backup.id.starts_with("other.db-"));
     assert_eq!(other_backup.revisions, vec!["1f0c0a1b2c01".to_string()]);
     let kept: Vec<String> = store
@@ -298,11 +299,7 @@ async fn sqlite_wal_content_is_backed_up_and_restore_leaves_no_stale_wal() {
     )
     .await;
     let store = store(&db);
-    let backup = store
-        .create(&db.url, "alembic_version", "wal")
-        .await
-        .unwrap()
-        .unwrap();
+    let backup = back_up(&store, &db.url, "wal").await;
     reader.close().await;
     exec(&db.url, "DELETE FROM users").await;
     store
@@ -319,11 +316,7 @@ async fn sqlite_restore_is_refused_while_the_file_is_in_use() {
     let ws = demo();
     run(&ws, &db.url, RunCommand::Upgrade("head")).await;
     let store = store(&db);
-    let backup = store
-        .create(&db.url, "alembic_version", "x")
-        .await
-        .unwrap()
-        .unwrap();
+    let backup = back_up(&store, &db.url, "x").await;
     exec(
         &db.url,
         "INSERT INTO users (id, email) VALUES (3, 'kept@example.com')",
@@ -397,11 +390,7 @@ async fn sidecars_never_hold_the_password() {
     let url = DatabaseUrl::parse(with_password.as_str(), db.dir()).unwrap();
     run(&demo(), &url, RunCommand::Upgrade("+1")).await;
     let store = store(&db);
-    let info = store
-        .create(&url, "alembic_version", "secret")
-        .await
-        .unwrap()
-        .unwrap();
+    let info = back_up(&store, &url, "secret").await;
     let sidecar = std::fs::read_to_string(store.dir().join(format!("{}.json", info.id))).unwrap();
     assert!(!sidecar.contains(secret), "{sidecar}");
     assert!(sidecar.contains("***"), "{sidecar}");
@@ -420,11 +409,7 @@ async fn a_backup_of_another_database_is_not_restored_here() {
     let ws = demo();
     run(&ws, &db.url, RunCommand::Upgrade("+1")).await;
     let store = store(&db);
-    let backup = store
-        .create(&db.url, "alembic_version", "x")
-        .await
-        .unwrap()
-        .unwrap();
+    let backup = back_up(&store, &db.url, "x").await;
     let other = db.url.with_database("other.db");
     let err = store
         .restore(&backup.id, &other, "alembic_version")
@@ -475,11 +460,7 @@ async fn incomplete_dump_is_refused_before_dropping_anything(db: &TestDb) {
     populated(db, &ws).await;
     let users = rows(&db.url, USERS).await;
     let store = store(db);
-    let backup = store
-        .create(&db.url, "alembic_version", "cut")
-        .await
-        .unwrap()
-        .unwrap();
+    let backup = back_up(&store, &db.url, "cut").await;
     let text = std::fs::read_to_string(&backup.file).unwrap();
     let marker = match db.dialect {
         Dialect::Postgresql => "COPY public.users",
@@ -511,11 +492,7 @@ async fn postgres_failed_restore_changes_nothing_and_says_why() {
     let ws = demo();
     populated(&db, &ws).await;
     let store = store(&db);
-    let backup = store
-        .create(&db.url, "alembic_version", "bad")
-        .await
-        .unwrap()
-        .unwrap();
+    let backup = back_up(&store, &db.url, "bad").await;
     exec(&db.url, "DELETE FROM comments").await;
     exec(&db.url, "DELETE FROM tasks").await;
     exec(&db.url, "DELETE FROM projects").await;
